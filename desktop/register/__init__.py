@@ -1,0 +1,1 @@
+"""The local register: models, migrations, lifecycle, logbooks, numbering, calendar, search. No Qt."""

@@ -1,0 +1,1 @@
+"""Printable forms rendered with reportlab from frozen records. No Qt, no SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""Synchronisation with the province server (protocol, client, reference server)."""
