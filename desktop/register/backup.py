@@ -1,0 +1,126 @@
+"""Backups of the register: SQLite online backup, rotation (7 daily, 4 weekly), restore."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from desktop.register import db
+from desktop.register.errors import IntegrityProblem, RegisterVersionError
+
+log = logging.getLogger(__name__)
+
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+
+
+def online_backup(src: Path, dest: Path) -> Path:
+    """Copy `src` to `dest` consistently, even while other connections write to it.
+
+    The copy is written beside the destination and renamed into place, so a crash never
+    leaves a half-written backup under the final name.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        source = sqlite3.connect(src)
+        target = sqlite3.connect(tmp)
+        try:
+            source.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+            source.backup(target, pages=4096)
+            # A backup is a single file: no -wal beside it.
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+            source.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
+
+
+def pre_migration_backup(path: Path, backup_dir: Path, revision: str | None) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    dest = backup_dir / f"pre-migration-{revision or 'none'}-{stamp}.sqlite3"
+    log.info("backing up the register before migrating: %s", dest)
+    return online_backup(path, dest)
+
+
+def auto_backup(path: Path, backup_dir: Path, now: datetime) -> list[Path]:
+    """Take today's daily and this week's weekly copy if missing, then rotate."""
+    made = []
+    day = now.astimezone(timezone.utc).date()
+    daily = backup_dir / f"daily-{day.isoformat()}.sqlite3"
+    if not daily.exists():
+        made.append(online_backup(path, daily))
+    year, week, _ = day.isocalendar()
+    weekly = backup_dir / f"weekly-{year}-W{week:02d}.sqlite3"
+    if not weekly.exists():
+        shutil.copyfile(daily, weekly)
+        made.append(weekly)
+    rotate(backup_dir)
+    return made
+
+
+def rotate(backup_dir: Path) -> list[Path]:
+    """Keep the newest 7 daily and 4 weekly copies; returns what was removed."""
+    removed = []
+    for prefix, keep in (("daily-", KEEP_DAILY), ("weekly-", KEEP_WEEKLY)):
+        copies = sorted(backup_dir.glob(f"{prefix}*.sqlite3"))
+        for old in copies[:-keep]:
+            old.unlink()
+            removed.append(old)
+    return removed
+
+
+def verify_backup_file(path: Path) -> None:
+    """Refuse a file that is not a motcua register or fails its check (on a temporary copy)."""
+    path = Path(path)
+    if not path.is_file() or not db.is_motcua_register(path):
+        raise RegisterVersionError(
+            f"Tệp {path} không phải là sổ đăng ký motcua; không khôi phục.",
+            f"{path} is not a motcua register; nothing was restored.",
+        )
+    from desktop.register.check import run_check
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        copy = Path(tmpdir) / "candidate.sqlite3"
+        online_backup(path, copy)
+        engine = db.make_engine(copy)
+        try:
+            from desktop.register import migrate
+
+            if migrate.needs_upgrade(engine):
+                migrate.upgrade(engine)
+            report = run_check(engine)
+        finally:
+            engine.dispose()
+    if not report.ok:
+        raise IntegrityProblem(
+            "Tệp sao lưu không vượt qua kiểm tra, không khôi phục:\n" + report.text("vi"),
+            "The backup failed its check; nothing was restored:\n" + report.text("en"),
+        )
+
+
+def restore(backup: Path, register: Path, backup_dir: Path) -> Path:
+    """Replace the register with a verified backup; the current file is kept aside first."""
+    verify_backup_file(backup)
+    kept = None
+    if register.exists():
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        kept = online_backup(register, backup_dir / f"pre-restore-{stamp}.sqlite3")
+        for suffix in ("-wal", "-shm"):
+            Path(str(register) + suffix).unlink(missing_ok=True)
+    online_backup(backup, register)
+    log.info("register restored from %s (previous copy kept at %s)", backup, kept)
+    return register

@@ -1,0 +1,172 @@
+"""Event records: canonical JSON, the hybrid logical clock and each device's hash chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 text kept as is (NFC upstream)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def utc_iso(moment: datetime) -> str:
+    """UTC instant as fixed-width ISO 8601 text, sortable as a string."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: instants must carry a time zone")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+# --- hybrid logical clock ------------------------------------------------------------------
+# Text form "<13-digit ms since epoch>.<5-digit counter>": fixed width, so string order is
+# clock order. A device's clock never goes behind any HLC it has seen (its own or remote), so
+# a PC clock that is days off cannot reorder history.
+
+
+def format_hlc(millis: int, counter: int) -> str:
+    return f"{millis:013d}.{counter:05d}"
+
+
+def parse_hlc(text: str) -> tuple[int, int]:
+    millis, counter = text.split(".")
+    return int(millis), int(counter)
+
+
+def next_hlc(last: str | None, now: datetime) -> str:
+    """The next HLC after `last` given the wall clock `now`."""
+    wall = int(now.timestamp() * 1000)
+    if last is None:
+        return format_hlc(wall, 0)
+    last_ms, last_counter = parse_hlc(last)
+    if wall > last_ms:
+        return format_hlc(wall, 0)
+    return format_hlc(last_ms, last_counter + 1)
+
+
+# --- event records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An event as stored and as sent over the wire (plain data, no ORM)."""
+
+    uid: str
+    stream: str
+    stream_type: str
+    kind: str
+    payload: dict[str, Any]
+    actor: str
+    channel: int | None
+    occurred_at: str
+    hlc: str
+    device_id: str
+    device_seq: int
+    prev_hash: str
+    hash: str = field(default="")
+
+    def hashed_content(self) -> str:
+        return canonical_json(
+            [
+                self.uid,
+                self.stream,
+                self.stream_type,
+                self.kind,
+                self.payload,
+                self.actor,
+                self.channel,
+                self.occurred_at,
+                self.hlc,
+                self.device_id,
+                self.device_seq,
+                self.prev_hash,
+            ]
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.hashed_content().encode("utf-8")).hexdigest()
+
+    def order_key(self) -> tuple[str, str, str]:
+        return (self.hlc, self.device_id, self.uid)
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "stream": self.stream,
+            "stream_type": self.stream_type,
+            "kind": self.kind,
+            "payload": canonical_json(self.payload),
+            "actor": self.actor,
+            "channel": self.channel,
+            "occurred_at": self.occurred_at,
+            "hlc": self.hlc,
+            "device_id": self.device_id,
+            "device_seq": self.device_seq,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+    @classmethod
+    def from_row(cls, row: Any) -> EventRecord:
+        return cls(
+            uid=row.uid,
+            stream=row.stream,
+            stream_type=row.stream_type,
+            kind=row.kind,
+            payload=json.loads(row.payload),
+            actor=row.actor,
+            channel=row.channel,
+            occurred_at=row.occurred_at,
+            hlc=row.hlc,
+            device_id=row.device_id,
+            device_seq=row.device_seq,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+        )
+
+
+def seal(
+    *,
+    stream: str,
+    stream_type: str,
+    kind: str,
+    payload: dict[str, Any],
+    actor: str,
+    channel: int | None,
+    occurred_at: datetime,
+    hlc: str,
+    device_id: str,
+    device_seq: int,
+    prev_hash: str,
+    uid: str | None = None,
+) -> EventRecord:
+    """Build an event and compute its chained hash."""
+    record = EventRecord(
+        uid=uid or new_uid(),
+        stream=stream,
+        stream_type=stream_type,
+        kind=kind,
+        payload=payload,
+        actor=actor,
+        channel=channel,
+        occurred_at=utc_iso(occurred_at),
+        hlc=hlc,
+        device_id=device_id,
+        device_seq=device_seq,
+        prev_hash=prev_hash,
+    )
+    return EventRecord(**{**record.__dict__, "hash": record.compute_hash()})

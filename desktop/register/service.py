@@ -1,0 +1,909 @@
+"""The register's services: every write is one short transaction of events plus projections."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, text, update
+
+from desktop import paths
+from desktop.register import backup as backup_mod
+from desktop.register import db, migrate
+from desktop.register.calendar import CalendarOverride as CalendarDay
+from desktop.register.calendar import WorkingCalendar, load_overrides
+from desktop.register.catalogue import Catalogue, CatalogueSet, load_catalogue, parse_catalogue
+from desktop.register.errors import NotFoundError, RegisterError, ValidationError
+from desktop.register.events import (
+    GENESIS_HASH,
+    EventRecord,
+    canonical_json,
+    new_uid,
+    next_hlc,
+    parse_utc,
+    seal,
+    utc_iso,
+)
+from desktop.register.lifecycle import LOCAL_TZ, Kind, apply, check
+from desktop.register.logbooks import (
+    DEFAULT_CAPACITY,
+    VolumeKind,
+    apply_volume,
+    check_volume,
+    closing_totals,
+    volume_number,
+)
+from desktop.register.models import (
+    CalendarOverride,
+    Counter,
+    Dossier,
+    Event,
+    LogbookEntry,
+    LogbookVolume,
+    Meta,
+    RuleVersion,
+)
+from desktop.register.office import OfficeInfo, commune, province, validate_agency_id
+from desktop.register.projection import (
+    DOSSIER_COLUMNS,
+    ENTRY_COLUMNS,
+    VOLUME_COLUMNS,
+    from_row,
+    load_dossier,
+    load_entries,
+    load_volume,
+    save_dossier,
+    save_entry,
+    save_volume,
+)
+from desktop.register.textnorm import fold, fold_digits
+from desktop.register.validation import (
+    validate_birth_date,
+    validate_email,
+    validate_id_number,
+    validate_name,
+    validate_phone,
+    validate_text,
+)
+from desktop.register.views import (
+    ApplicantInput,
+    DossierInput,
+    DossierRow,
+    DossierView,
+    EntryView,
+    EventView,
+    VolumeView,
+)
+from resources import resource_path
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+ENTRIES_PER_PAGE = 10  # civil-status books: entries per printed page, for the closing line
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Writer:
+    """State of one write transaction: the device's chain head and the clock."""
+
+    def __init__(self, conn: Connection, device_id: str, now: datetime):
+        self.conn = conn
+        self.device_id = device_id
+        self.now = now
+        head = conn.execute(
+            select(Event.device_seq, Event.hash)
+            .where(Event.device_id == device_id)
+            .order_by(Event.device_seq.desc())
+            .limit(1)
+        ).first()
+        self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
+        self.hlc = conn.execute(select(func.max(Event.hlc))).scalar()
+        self.emitted: list[EventRecord] = []
+
+    def emit(self, stream: str, stream_type: str, kind: str, payload: dict[str, Any],
+             actor: str, channel: int | None, at: datetime) -> EventRecord:
+        self.hlc = next_hlc(self.hlc, self.now)
+        self.seq += 1
+        record = seal(stream=stream, stream_type=stream_type, kind=kind, payload=payload,
+                      actor=actor, channel=channel, occurred_at=at, hlc=self.hlc,
+                      device_id=self.device_id, device_seq=self.seq, prev_hash=self.prev_hash)
+        self.prev_hash = record.hash
+        self.conn.execute(insert(Event), [record.to_row()])
+        self.emitted.append(record)
+        return record
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Office settings kept in the register (domain data, not UI preferences)."""
+
+    cutoff_hour: int = 15
+
+
+class Register:
+    """The local register of one office PC. Open with `Register.open()`."""
+
+    def __init__(self, path: Path, engine: Any, clock: Clock):
+        self.path = path
+        self.engine = engine
+        self.clock = clock
+        self._calendar: WorkingCalendar | None = None
+        self._catalogues: CatalogueSet | None = None
+        self._meta_cache: dict[str, str] | None = None
+
+    # --- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, clock: Clock = _utc_now,
+             auto_backup: bool = True) -> Register:
+        """Open (creating or migrating) the register; back it up before any migration."""
+        path = Path(path) if path else paths.register_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db.sanity_check_or_quarantine(path, paths.quarantine_dir())
+        existed = path.exists() and path.stat().st_size > 0
+        if existed and not db.is_motcua_register(path):
+            raise db.RegisterVersionError(
+                f"Tệp {path} không phải là sổ đăng ký motcua.",
+                f"{path} is not a motcua register.",
+            )
+        engine = db.make_engine(path)
+        if migrate.needs_upgrade(engine):
+            if existed:
+                backup_mod.pre_migration_backup(path, paths.backup_dir(),
+                                                migrate.current_revision(engine))
+            migrate.upgrade(engine)
+        reg = cls(path, engine, clock)
+        reg._install_bundled_rules()
+        if auto_backup and existed:
+            try:
+                backup_mod.auto_backup(path, paths.backup_dir(), clock())
+            except OSError as exc:  # a full disk must not stop the counter from working
+                log.warning("automatic backup failed: %s", exc)
+        return reg
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[_Writer]:
+        with db.write_session(self.engine) as session:
+            yield _Writer(session.connection(), self.device_id, self.clock())
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with db.read_session(self.engine) as session:
+            yield session.connection()
+
+    # --- meta, office ----------------------------------------------------------------------
+
+    def _meta(self) -> dict[str, str]:
+        if self._meta_cache is None:
+            with self._read() as conn:
+                self._meta_cache = dict(conn.execute(select(Meta.key, Meta.value)).all())
+        return self._meta_cache
+
+    def _set_meta(self, conn: Connection, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                         {"k": key, "v": value})
+        self._meta_cache = None
+
+    @property
+    def device_id(self) -> str:
+        return self._meta()["device_id"]
+
+    def is_set_up(self) -> bool:
+        return "agency_id" in self._meta()
+
+    def setup_office(self, *, province_code: int, commune_code: int, agency_id: str,
+                     office_name: str, device_slot: int = 1) -> OfficeInfo:
+        """First start: which commune this register serves, and its agency electronic id."""
+        prov = province(int(province_code))
+        com = commune(int(commune_code), prov.code)
+        agency = validate_agency_id(agency_id)
+        name = validate_text(office_name, field="office_name", max_len=200, required=True)
+        if not 1 <= int(device_slot) <= 9:
+            raise ValidationError("Số máy phải từ 1 đến 9.", "Device slot must be 1 to 9.",
+                                  field="device_slot")
+        with db.write_session(self.engine) as session:
+            self._set_meta(session.connection(), {
+                "province_code": str(prov.code), "commune_code": str(com.code),
+                "agency_id": agency, "office_name": name, "device_slot": str(int(device_slot)),
+            })
+        return self.office()
+
+    def office(self) -> OfficeInfo:
+        m = self._meta()
+        if "agency_id" not in m:
+            raise RegisterError("Chưa khai báo thông tin cơ quan.", "The office is not set up.")
+        prov = province(int(m["province_code"]))
+        return OfficeInfo(prov, commune(int(m["commune_code"])), m["agency_id"],
+                          m["office_name"], m["device_id"], int(m["device_slot"]))
+
+    def settings(self) -> Settings:
+        return Settings(cutoff_hour=int(self._meta().get("cutoff_hour", 15)))
+
+    # --- rules: catalogue and calendar -------------------------------------------------------
+
+    def _install_bundled_rules(self) -> None:
+        with db.write_session(self.engine) as session:
+            conn = session.connection()
+            meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
+            if "device_id" not in meta:
+                self._set_meta(conn, {"device_id": new_uid(), "application": "motcua-register"})
+                for f in sorted(resource_path("calendar").glob("*.json")):
+                    for day in load_overrides(f):
+                        conn.execute(insert(CalendarOverride).prefix_with("OR IGNORE"), [{
+                            "day": day.day.isoformat(), "kind": day.kind, "reason": day.reason,
+                            "source": day.source, "added_by": "motcua"}])
+        self.install_catalogue(load_catalogue())
+
+    def install_catalogue(self, catalogue: Catalogue) -> bool:
+        """Store a catalogue version; old versions stay for the dossiers received under them."""
+        content = catalogue.to_json()
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        with db.write_session(self.engine) as session:
+            conn = session.connection()
+            existing = conn.execute(select(RuleVersion.sha256).where(
+                RuleVersion.kind == "catalogue", RuleVersion.version == catalogue.version)
+            ).scalar()
+            if existing == digest:
+                return False
+            if existing is not None:
+                raise ValidationError(
+                    f"Danh mục thủ tục phiên bản {catalogue.version} đã có với nội dung khác; "
+                    "phiên bản mới phải mang số hiệu mới.",
+                    f"Catalogue version {catalogue.version} already exists with other content.",
+                )
+            conn.execute(insert(RuleVersion), [{
+                "kind": "catalogue", "version": catalogue.version,
+                "effective_from": catalogue.effective_from.isoformat(), "content": content,
+                "sha256": digest, "installed_at": utc_iso(self.clock())}])
+        self._catalogues = None
+        return True
+
+    def catalogues(self) -> CatalogueSet:
+        if self._catalogues is None:
+            import json
+
+            with self._read() as conn:
+                rows = conn.execute(select(RuleVersion.content).where(
+                    RuleVersion.kind == "catalogue")).scalars().all()
+            self._catalogues = CatalogueSet([parse_catalogue(json.loads(r)) for r in rows])
+        return self._catalogues
+
+    def catalogue(self, on: date | None = None) -> Catalogue:
+        """The catalogue in force on a date (today by default)."""
+        return self.catalogues().in_force(on or self.clock().astimezone(LOCAL_TZ).date())
+
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            from desktop.register.calendar import OfficeHours
+            from datetime import time as dtime
+
+            with self._read() as conn:
+                rows = conn.execute(select(CalendarOverride)).all()
+            overrides = [CalendarDay(date.fromisoformat(r[0].day), r[0].kind, r[0].reason,
+                                     r[0].source) for r in rows]
+            hours = OfficeHours(cutoff=dtime(self.settings().cutoff_hour, 0))
+            self._calendar = WorkingCalendar(overrides, hours)
+        return self._calendar
+
+    def calendar_overrides(self) -> list[CalendarDay]:
+        with self._read() as conn:
+            rows = conn.execute(select(CalendarOverride).order_by(CalendarOverride.day)).all()
+        return [CalendarDay(date.fromisoformat(r[0].day), r[0].kind, r[0].reason, r[0].source)
+                for r in rows]
+
+    def set_calendar_override(self, day: date, kind: str, reason: str, source: str,
+                              actor: str) -> None:
+        """Add or replace a day off / make-up working day (administrator)."""
+        if kind not in ("off", "work"):
+            raise ValidationError("Loại ngày phải là 'off' hoặc 'work'.", "Kind must be off/work.")
+        reason = validate_text(reason, field="reason", max_len=200, required=True)
+        source = validate_text(source, field="source", max_len=200, required=True)
+        with db.write_session(self.engine) as session:
+            session.connection().execute(
+                text("INSERT OR REPLACE INTO calendar_overrides (day, kind, reason, source, "
+                     "added_by) VALUES (:d, :k, :r, :s, :a)"),
+                {"d": day.isoformat(), "k": kind, "r": reason, "s": source, "a": actor})
+        self._calendar = None
+
+    def set_cutoff_hour(self, hour: int) -> None:
+        if not 11 <= int(hour) <= 17:
+            raise ValidationError("Giờ chốt nhận hồ sơ phải từ 11 đến 17 giờ.",
+                                  "The cut-off hour must be between 11 and 17.")
+        with db.write_session(self.engine) as session:
+            self._set_meta(session.connection(), {"cutoff_hour": str(int(hour))})
+        self._calendar = None
+
+    # --- receiving ---------------------------------------------------------------------------
+
+    def _validate_applicant(self, a: ApplicantInput, role: str, today: date
+                            ) -> tuple[dict[str, Any], list]:
+        warnings: list = []
+        out: dict[str, Any] = {"full_name": validate_name(a.full_name, field=f"{role}.full_name")}
+        birth = None
+        if a.birth_date not in (None, ""):
+            birth = validate_birth_date(a.birth_date, today=today)  # type: ignore[arg-type]
+            out["birth_date"] = birth.isoformat()
+        if a.sex:
+            out["sex"] = validate_text(a.sex, field=f"{role}.sex", max_len=10)
+        if a.id_number:
+            out["id_number"], w = validate_id_number(a.id_number, birth_date=birth, sex=a.sex)
+            warnings.extend(w)
+        if a.phone:
+            out["phone"] = validate_phone(a.phone)
+        if a.email:
+            out["email"] = validate_email(a.email)
+        if a.address:
+            out["address"] = validate_text(a.address, field=f"{role}.address", max_len=300)
+        return out, warnings
+
+    def _prepare(self, inp: DossierInput, at: datetime) -> tuple[dict[str, Any], list, Any]:
+        """Validate and compute everything before the transaction starts (no half writes)."""
+        if inp.channel not in (1, 2, 3):
+            raise ValidationError("Kênh tiếp nhận không hợp lệ.", "Invalid channel.",
+                                  field="channel")
+        received_at = inp.received_at or at
+        if received_at.tzinfo is None:
+            raise ValidationError("Thời điểm tiếp nhận thiếu múi giờ.", "Naive receipt time.")
+        local_day = received_at.astimezone(LOCAL_TZ).date()
+        catalogue = self.catalogue(local_day)
+        proc = catalogue.procedure(inp.procedure_code)
+        applicant, warnings = self._validate_applicant(inp.applicant, "applicant", local_day)
+        payload: dict[str, Any] = {
+            "procedure_code": proc.code,
+            "field_code": proc.field,
+            "catalogue_version": catalogue.version,
+            "applicant": applicant,
+            "received_at": utc_iso(received_at),
+        }
+        if inp.representative is not None:
+            payload["representative"], w = self._validate_applicant(
+                inp.representative, "representative", local_day)
+            warnings.extend(w)
+            payload["representative"]["authorisation"] = validate_text(
+                inp.authorisation, field="authorisation", max_len=300)
+        known = {d.code for d in proc.documents}
+        unknown = [d for d in inp.documents if d not in known]
+        if unknown:
+            raise ValidationError(
+                f"Giấy tờ không thuộc thủ tục {proc.name}: {', '.join(unknown)}.",
+                f"Documents not in the checklist of {proc.code}: {', '.join(unknown)}.",
+                field="documents")
+        missing = [d.name for d in proc.documents if d.required and d.code not in inp.documents]
+        if missing:
+            raise ValidationError(
+                "Hồ sơ còn thiếu giấy tờ bắt buộc: " + "; ".join(missing)
+                + ". Hãy lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02).",
+                "Required documents are missing: " + "; ".join(missing) + ".",
+                field="documents")
+        payload["documents"] = [{"code": d.code, "name": d.name} for d in proc.documents
+                                if d.code in inp.documents]
+        if not 1 <= inp.sets <= 20 or not 1 <= inp.pages <= 10_000 or not 1 <= inp.copies <= 1000:
+            raise ValidationError("Số bộ, số trang hoặc số bản không hợp lệ.",
+                                  "Invalid number of sets, pages or copies.")
+        payload["sets"] = inp.sets
+        payload["request"] = validate_text(inp.request, field="request", max_len=1000) or proc.name
+        fee = proc.fee.compute(pages=inp.pages, copies=inp.copies, exemptions=inp.exemptions)
+        payload["fee"] = {"amount": fee, "pages": inp.pages, "copies": inp.copies,
+                          "exemptions": list(inp.exemptions)}
+        payload["fee_amount"] = fee
+        payload["fee_paid"] = bool(inp.fee_paid and fee)
+        computed = self.calendar().appointment(received_at, proc.processing.amount,
+                                               proc.processing.unit)
+        if inp.appointment_at is not None:
+            reason = validate_text(inp.appointment_reason, field="appointment_reason",
+                                   max_len=300)
+            if not reason:
+                raise ValidationError("Đổi ngày hẹn trả phải ghi lý do.",
+                                      "Changing the appointment needs a reason.",
+                                      field="appointment_reason")
+            if inp.appointment_at <= received_at:
+                raise ValidationError("Ngày hẹn trả phải sau thời điểm tiếp nhận.",
+                                      "The appointment must be after the receipt.",
+                                      field="appointment_at")
+            payload["appointment_at"] = utc_iso(inp.appointment_at)
+            payload["appointment_reason"] = reason
+            payload["computed_appointment_at"] = utc_iso(computed)
+        else:
+            payload["appointment_at"] = utc_iso(computed)
+        payload["result_place"] = validate_text(inp.result_place, field="result_place",
+                                                max_len=200) or self._meta().get(
+                                                    "office_name", "")
+        payload["holder"] = self._meta().get("office_name")
+        return payload, warnings, proc
+
+    def receive(self, inp: DossierInput, actor: str, at: datetime | None = None) -> DossierView:
+        """Receive a complete dossier: code, appointment, tracking-book entry (Mẫu 01 data)."""
+        return self.receive_many([inp], actor, [at] if at else None)[0]
+
+    def receive_many(self, inputs: Sequence[DossierInput], actor: str,
+                     at: Sequence[datetime] | None = None) -> list[DossierView]:
+        """Receive several dossiers in one transaction (bulk entry, demo data, benchmarks)."""
+        if not self.is_set_up():
+            raise RegisterError("Chưa khai báo thông tin cơ quan (mã định danh, xã/phường).",
+                                "Set up the office first.")
+        actor = validate_text(actor, field="actor", max_len=64, required=True)
+        now = self.clock()
+        prepared = [self._prepare(inp, (at[i] if at else now)) for i, inp in enumerate(inputs)]
+        views = []
+        with self._write() as w:
+            for inp, (payload, warnings, proc) in zip(inputs, prepared):
+                received = parse_utc(payload["received_at"])
+                uid = new_uid()
+                payload["code"] = self._next_code(w.conn, received)
+                entry = self._append_entry(
+                    w, "STD", proc.field, received, actor, dossier_uid=uid,
+                    data={"code": payload["code"], "procedure": proc.name,
+                          "applicant": payload["applicant"]["full_name"],
+                          "address": payload["applicant"].get("address", ""),
+                          "phone": payload["applicant"].get("phone", ""),
+                          "processing_body": payload["holder"],
+                          "received_at": payload["received_at"],
+                          "appointment_at": payload["appointment_at"]},
+                    defer_event=True)
+                payload["tracking_entry"] = entry["entry_uid"]
+                payload["tracking"] = {"volume_no": entry["volume_no"],
+                                       "number": entry["number"], "year": entry["year"]}
+                rec = w.emit(uid, "dossier", Kind.RECEIVED, payload, actor, inp.channel, received)
+                state = apply(None, rec)
+                save_dossier(w.conn, None, None, state)
+                entry["flush"]()
+                views.append(DossierView.from_state(state, now, tuple(warnings)))
+        return views
+
+    def _next_code(self, conn: Connection, received: datetime) -> str:
+        """Dossier code <agency id>-YYMMDD-<slot><sequence ≥ 3 digits>; see README."""
+        day = received.astimezone(LOCAL_TZ).strftime("%y%m%d")
+        name = f"dossier:{day}"
+        value = conn.execute(select(Counter.value).where(Counter.name == name)).scalar()
+        value = (value or 0) + 1
+        conn.execute(text("INSERT INTO counters (name, value) VALUES (:n, :v) "
+                          "ON CONFLICT(name) DO UPDATE SET value = excluded.value"),
+                     {"n": name, "v": value})
+        meta = self._meta()
+        return f"{meta['agency_id']}-{day}-{meta['device_slot']}{value:03d}"
+
+    # --- lifecycle steps -------------------------------------------------------------------
+
+    def _step(self, ref: str, kind: str, payload: dict[str, Any], actor: str,
+              at: datetime | None = None,
+              prepare: Callable[[dict[str, Any], datetime], dict[str, Any]] | None = None
+              ) -> DossierView:
+        actor = validate_text(actor, field="actor", max_len=64, required=True)
+        with self._write() as w:
+            uid = self._resolve(w.conn, ref)
+            rowid, state = load_dossier(w.conn, uid)
+            assert state is not None
+            moment = at or w.now
+            if prepare is not None:
+                payload = prepare(state, moment)
+            probe = EventRecord(new_uid(), uid, "dossier", kind, payload, actor, state["channel"],
+                                utc_iso(moment), "", self.device_id, 0, "")
+            check(state, probe)  # refuse before anything is written
+            rec = w.emit(uid, "dossier", kind, payload, actor, state["channel"], moment)
+            new = apply(state, rec)
+            save_dossier(w.conn, rowid, state, new)
+        return DossierView.from_state(new, self.clock())
+
+    def _resolve(self, conn: Connection, ref: str) -> str:
+        row = conn.execute(select(Dossier.uid).where(
+            (Dossier.uid == ref) | (Dossier.code == ref))).scalar()
+        if row is None:
+            raise NotFoundError(f"Không tìm thấy hồ sơ {ref}.", f"Dossier {ref} not found.")
+        return row
+
+    def hand_over(self, ref: str, to_unit: str, actor: str, *, from_unit: str | None = None,
+                  agency: bool = False, note: str = "", at: datetime | None = None
+                  ) -> DossierView:
+        """Hand the dossier to a unit (Mẫu 06 row); `agency=True` is a transfer (liên thông)."""
+        to_unit = validate_text(to_unit, field="to_unit", max_len=200, required=True)
+
+        def prep(state: dict[str, Any], moment: datetime) -> dict[str, Any]:
+            return {"from_unit": from_unit or state["holder"] or "", "to_unit": to_unit,
+                    "agency": agency, "note": validate_text(note, field="note", max_len=500),
+                    "due_at": state["due_at"]}
+        return self._step(ref, Kind.HANDED_OVER, {}, actor, at, prep)
+
+    def request_supplement(self, ref: str, items: Sequence[str], reason: str, actor: str, *,
+                           second_request_reason: str = "", contact: str = "",
+                           at: datetime | None = None) -> DossierView:
+        """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02); once, unless a reason is given."""
+        payload = {
+            "items": [validate_text(i, field="items", max_len=300, required=True) for i in items],
+            "reason": validate_text(reason, field="reason", max_len=1000),
+            "second_request_reason": validate_text(second_request_reason,
+                                                   field="second_request_reason", max_len=1000),
+            "contact": validate_text(contact, field="contact", max_len=200),
+        }
+        return self._step(ref, Kind.SUPPLEMENT_REQUESTED, payload, actor, at)
+
+    def receive_supplement(self, ref: str, actor: str, at: datetime | None = None
+                           ) -> DossierView:
+        """The applicant brought the papers: the waiting time moves the due date later."""
+        def prep(state: dict[str, Any], moment: datetime) -> dict[str, Any]:
+            since = parse_utc(state["supplement_since"]) if state["supplement_since"] else moment
+            new_due = self.calendar().shift_for_pause(parse_utc(state["due_at"]), since, moment)
+            return {"new_due_at": utc_iso(new_due), "paused_from": utc_iso(since)}
+        return self._step(ref, Kind.SUPPLEMENT_RECEIVED, {}, actor, at, prep)
+
+    def refuse(self, ref: str, reasons: Sequence[str], actor: str, at: datetime | None = None
+               ) -> DossierView:
+        """Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)."""
+        payload = {"reasons": [validate_text(r, field="reasons", max_len=500, required=True)
+                               for r in reasons]}
+        return self._step(ref, Kind.REFUSED, payload, actor, at)
+
+    def request_financial(self, ref: str, amount: int, actor: str, at: datetime | None = None
+                          ) -> DossierView:
+        if not 0 <= int(amount) <= 1_000_000_000:
+            raise ValidationError("Số tiền không hợp lệ.", "Invalid amount.", field="amount")
+        return self._step(ref, Kind.FINANCIAL_REQUESTED, {"amount": int(amount)}, actor, at)
+
+    def record_fee_paid(self, ref: str, amount: int, actor: str, *, online: bool = False,
+                        at: datetime | None = None) -> DossierView:
+        if not 0 <= int(amount) <= 1_000_000_000:
+            raise ValidationError("Số tiền không hợp lệ.", "Invalid amount.", field="amount")
+        return self._step(ref, Kind.FEE_PAID, {"amount": int(amount), "online": online}, actor, at)
+
+    def process(self, ref: str, outcome: str, actor: str, *, note: str = "",
+                at: datetime | None = None) -> DossierView:
+        """Record the processing result ("approved" or "rejected")."""
+        payload = {"outcome": outcome, "note": validate_text(note, field="note", max_len=1000)}
+        return self._step(ref, Kind.PROCESSED, payload, actor, at)
+
+    def return_result(self, ref: str, method: str, actor: str, *,
+                      postal: dict[str, str] | None = None, at: datetime | None = None
+                      ) -> DossierView:
+        """Return the result at the desk, by post (slip and tracking number) or electronically."""
+        if method == "post":
+            postal = {k: validate_text(v, field=f"postal.{k}", max_len=200)
+                      for k, v in (postal or {}).items()}
+            for required in ("slip_no", "tracking_no", "recipient", "address"):
+                if not postal.get(required):
+                    raise ValidationError(
+                        "Trả qua bưu chính phải ghi số phiếu gửi, mã bưu gửi, người nhận và "
+                        "địa chỉ nhận.",
+                        "Postal return needs the slip number, tracking number, recipient and "
+                        "address.", field=f"postal.{required}")
+        return self._step(ref, Kind.RETURNED, {"method": method, "postal": postal}, actor, at)
+
+    def reschedule(self, ref: str, new_due: datetime, reason: str, actor: str,
+                   at: datetime | None = None) -> DossierView:
+        """Phiếu xin lỗi và đề nghị gia hạn (Mẫu 04): once, ≥ 1 day before the due date."""
+        payload = {"new_due_at": utc_iso(new_due),
+                   "reason": validate_text(reason, field="reason", max_len=1000)}
+
+        def prep(state: dict[str, Any], moment: datetime) -> dict[str, Any]:
+            return {**payload, "old_due_at": state["due_at"]}
+        return self._step(ref, Kind.RESCHEDULED, payload, actor, at, prep)
+
+    def withdraw(self, ref: str, reason: str, actor: str, at: datetime | None = None
+                 ) -> DossierView:
+        return self._step(ref, Kind.WITHDRAWN,
+                          {"reason": validate_text(reason, field="reason", max_len=1000)},
+                          actor, at)
+
+    def stop(self, ref: str, reason: str, actor: str, *, stage: str = "",
+             at: datetime | None = None) -> DossierView:
+        """Thông báo dừng giải quyết hồ sơ (Mẫu 05), only while no result exists."""
+        payload = {"reason": validate_text(reason, field="reason", max_len=1000),
+                   "stage": validate_text(stage, field="stage", max_len=300)}
+        return self._step(ref, Kind.STOPPED, payload, actor, at)
+
+    def rate(self, ref: str, rating: str, actor: str, at: datetime | None = None
+             ) -> DossierView:
+        return self._step(ref, Kind.RATED, {"rating": rating}, actor, at)
+
+    def complain(self, ref: str, content: str, actor: str, at: datetime | None = None
+                 ) -> DossierView:
+        payload = {"content": validate_text(content, field="content", max_len=2000,
+                                            required=True)}
+        return self._step(ref, Kind.COMPLAINED, payload, actor, at)
+
+    def record_printed(self, ref: str, form: str, actor: str) -> DossierView:
+        return self._step(ref, Kind.PRINTED, {"form": form}, actor)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, ref: str) -> DossierView:
+        with self._read() as conn:
+            _, state = load_dossier(conn, self._resolve(conn, ref))
+        assert state is not None
+        return DossierView.from_state(state, self.clock())
+
+    def history(self, ref: str) -> list[EventView]:
+        """A dossier's events in replica order (the timeline and Mẫu 06 source)."""
+        with self._read() as conn:
+            uid = self._resolve(conn, ref)
+            rows = conn.execute(select(Event).where(Event.stream == uid).order_by(
+                Event.hlc, Event.device_id, Event.uid)).scalars().all()
+            return [EventView.from_record(EventRecord.from_row(r), r.origin, r.acked_at is not None)
+                    for r in rows]
+
+    def search(self, query: str, limit: int = 50) -> list[DossierRow]:
+        """Diacritic-insensitive prefix search over name, id number, phone and dossier code."""
+        raw = (query or "").strip()
+        if not raw:
+            return []
+        with self._read() as conn:
+            exact = conn.execute(_ROW_SELECT.where(Dossier.code == raw.upper())).all()
+            if exact:
+                return [_row(r) for r in exact]
+            match = fts_query(raw)
+            if not match:
+                return []
+            rows = conn.execute(
+                text(f"SELECT {_ROW_COLUMNS} FROM dossiers d JOIN (SELECT rowid FROM "
+                     "dossier_search WHERE dossier_search MATCH :q ORDER BY rowid DESC "
+                     "LIMIT :n) f ON d.id = f.rowid ORDER BY d.id DESC"),
+                {"q": match, "n": limit}).all()
+        return [_row(r) for r in rows]
+
+    def count_dossiers(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(Dossier)).scalar() or 0)
+
+    # --- logbooks ----------------------------------------------------------------------------
+
+    def _append_entry(self, w: _Writer, book_kind: str, field_code: str, at: datetime,
+                      actor: str, *, dossier_uid: str | None, data: dict[str, Any],
+                      corrects_uid: str | None = None, defer_event: bool = False
+                      ) -> dict[str, Any]:
+        """Number an entry in the device's open volume (opening one if needed)."""
+        kind = self.catalogue(at.astimezone(LOCAL_TZ).date()).book_kind(book_kind)
+        year = at.astimezone(LOCAL_TZ).year
+        field_code = field_code if kind.per_field else ""
+        volume = self._open_volume(w, kind, field_code, year, at, actor)
+        number = volume["last_number"] + 1
+        entry_uid = new_uid()
+        payload = {"entry_uid": entry_uid, "number": number, "dossier_uid": dossier_uid,
+                   "data": data, "corrects_uid": corrects_uid}
+
+        def flush() -> None:
+            entries = load_entries(w.conn, [corrects_uid]) if corrects_uid else {}
+            rec = w.emit(volume["uid"], "volume", VolumeKind.ENTRY_ADDED, payload, actor, None,
+                         at)
+            check_volume(volume, entries, rec)
+            new_volume, changed = apply_volume(volume, entries, rec)
+            assert new_volume is not None
+            save_volume(w.conn, True, new_volume)
+            for e in changed:
+                save_entry(w.conn, e)
+            volume.update(new_volume)
+
+        if not defer_event:
+            flush()
+        return {"entry_uid": entry_uid, "number": number, "volume_no": volume["volume_no"],
+                "volume_uid": volume["uid"], "year": volume["year"], "flush": flush}
+
+    def _open_volume(self, w: _Writer, kind: Any, field_code: str, year: int, at: datetime,
+                     actor: str) -> dict[str, Any]:
+        v = LogbookVolume
+        query = select(*(v.__table__.c[c] for c in VOLUME_COLUMNS)).where(
+            v.book_kind == kind.code, v.field_code == field_code, v.device_id == self.device_id,
+            v.closed_at.is_(None))
+        if kind.restart_yearly:
+            query = query.where(v.year == year)
+        row = w.conn.execute(query.order_by(v.year.desc(), v.volume_no.desc()).limit(1)).first()
+        if row is not None:
+            volume = from_row(row, VOLUME_COLUMNS)
+            if volume["last_number"] - volume["first_number"] + 1 < volume["capacity"]:
+                return volume
+        opened = w.conn.execute(select(func.count()).select_from(v).where(
+            v.book_kind == kind.code, v.field_code == field_code, v.year == year,
+            v.device_id == self.device_id)).scalar() or 0
+        payload = {"book_kind": kind.code, "field_code": field_code, "year": year,
+                   "volume_no": volume_number(int(self._meta()["device_slot"]), opened),
+                   "capacity": DEFAULT_CAPACITY.get(kind.group, 1000), "first_number": 1}
+        rec = w.emit(new_uid(), "volume", VolumeKind.OPENED, payload, actor, None, at)
+        volume, _ = apply_volume(None, {}, rec)
+        assert volume is not None
+        save_volume(w.conn, False, volume)
+        return volume
+
+    def add_logbook_entry(self, book_kind: str, data: dict[str, Any], actor: str, *,
+                          dossier_ref: str | None = None, field_code: str = "",
+                          at: datetime | None = None) -> EntryView:
+        """Write a numbered entry (civil-status event, certification, ...)."""
+        actor = validate_text(actor, field="actor", max_len=64, required=True)
+        with self._write() as w:
+            uid = self._resolve(w.conn, dossier_ref) if dossier_ref else None
+            entry = self._append_entry(w, book_kind, field_code, at or w.now, actor,
+                                       dossier_uid=uid, data=_clean_data(data))
+            entry_uid = entry["entry_uid"]
+        return self.entry(entry_uid)
+
+    def certify(self, book_kind: str, documents: Sequence[dict[str, Any]], actor: str, *,
+                dossier_ref: str | None = None, at: datetime | None = None) -> list[EntryView]:
+        """Certification books: one number per certified document, never one per visitor."""
+        if not documents:
+            raise ValidationError("Phải có ít nhất một giấy tờ được chứng thực.",
+                                  "At least one document is needed.")
+        actor = validate_text(actor, field="actor", max_len=64, required=True)
+        uids = []
+        with self._write() as w:
+            uid = self._resolve(w.conn, dossier_ref) if dossier_ref else None
+            for doc in documents:
+                uids.append(self._append_entry(w, book_kind, "", at or w.now, actor,
+                                               dossier_uid=uid,
+                                               data=_clean_data(doc))["entry_uid"])
+        return [self.entry(u) for u in uids]
+
+    def void_entry(self, entry_uid: str, reason: str, actor: str) -> EntryView:
+        """Void a number: it stays in the book with its reason."""
+        reason = validate_text(reason, field="reason", max_len=500, required=True)
+        with self._write() as w:
+            entries = load_entries(w.conn, [entry_uid])
+            if entry_uid not in entries:
+                raise NotFoundError("Không tìm thấy mục trong sổ.", "Entry not found.")
+            volume = load_volume(w.conn, entries[entry_uid]["volume_uid"])
+            probe = EventRecord("", volume["uid"], "volume", VolumeKind.ENTRY_VOIDED,  # type: ignore[index]
+                                {"entry_uid": entry_uid, "reason": reason}, actor, None, "", "",
+                                "", 0, "")
+            check_volume(volume, entries, probe)
+            rec = w.emit(volume["uid"], "volume", VolumeKind.ENTRY_VOIDED,  # type: ignore[index]
+                         {"entry_uid": entry_uid, "reason": reason}, actor, None, w.now)
+            new_volume, changed = apply_volume(volume, entries, rec)
+            for e in changed:
+                save_entry(w.conn, e)
+        return self.entry(entry_uid)
+
+    def correct_entry(self, entry_uid: str, data: dict[str, Any], reason: str, actor: str
+                      ) -> EntryView:
+        """A correction is a new entry in the same book that points at the old one."""
+        reason = validate_text(reason, field="reason", max_len=500, required=True)
+        old = self.entry(entry_uid)
+        with self._write() as w:
+            volume = load_volume(w.conn, old.volume_uid)
+            assert volume is not None
+            field_code = volume["field_code"]
+            new = self._append_entry(w, old.book_kind, field_code, w.now, actor,
+                                     dossier_uid=old.dossier_uid,
+                                     data={**_clean_data(data), "correction_reason": reason},
+                                     corrects_uid=entry_uid)
+        return self.entry(new["entry_uid"])
+
+    def close_year(self, book_kind: str, year: int, actor: str) -> list[VolumeView]:
+        """Year-end closing (khóa sổ): totals of pages and entries on each open volume."""
+        closed = []
+        with self._write() as w:
+            v = LogbookVolume
+            rows = w.conn.execute(select(*(v.__table__.c[c] for c in VOLUME_COLUMNS)).where(
+                v.book_kind == book_kind, v.year == year, v.device_id == self.device_id,
+                v.closed_at.is_(None))).all()
+            for row in rows:
+                volume = from_row(row, VOLUME_COLUMNS)
+                erows = w.conn.execute(select(*(LogbookEntry.__table__.c[c]
+                                                for c in ENTRY_COLUMNS)).where(
+                    LogbookEntry.volume_uid == volume["uid"])).all()
+                totals = closing_totals(volume, [from_row(r, ENTRY_COLUMNS) for r in erows],
+                                        ENTRIES_PER_PAGE)
+                rec = w.emit(volume["uid"], "volume", VolumeKind.CLOSED, {"totals": totals},
+                             actor, None, w.now)
+                new_volume, _ = apply_volume(volume, {}, rec)
+                assert new_volume is not None
+                save_volume(w.conn, True, new_volume)
+                closed.append(new_volume["uid"])
+        return [v for v in self.volumes(book_kind, year) if v.uid in closed]
+
+    def volumes(self, book_kind: str | None = None, year: int | None = None) -> list[VolumeView]:
+        v = LogbookVolume
+        query = select(*(v.__table__.c[c] for c in VOLUME_COLUMNS))
+        if book_kind:
+            query = query.where(v.book_kind == book_kind)
+        if year:
+            query = query.where(v.year == year)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(v.book_kind, v.year, v.field_code,
+                                               v.volume_no)).all()
+        return [_volume_view(from_row(r, VOLUME_COLUMNS)) for r in rows]
+
+    def entries(self, volume_uid: str, offset: int = 0, limit: int | None = None
+                ) -> list[EntryView]:
+        e = LogbookEntry
+        query = select(*(e.__table__.c[c] for c in ENTRY_COLUMNS)).where(
+            e.volume_uid == volume_uid).order_by(e.number).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            volume = load_volume(conn, volume_uid)
+            if volume is None:
+                raise NotFoundError("Không tìm thấy quyển sổ.", "Volume not found.")
+            rows = conn.execute(query).all()
+        return [_entry_view(volume, from_row(r, ENTRY_COLUMNS)) for r in rows]
+
+    def entry(self, entry_uid: str) -> EntryView:
+        with self._read() as conn:
+            found = load_entries(conn, [entry_uid]).get(entry_uid)
+            if found is None:
+                raise NotFoundError("Không tìm thấy mục trong sổ.", "Entry not found.")
+            volume = load_volume(conn, found["volume_uid"])
+        assert volume is not None
+        return _entry_view(volume, found)
+
+    # --- maintenance -------------------------------------------------------------------------
+
+    def check(self) -> Any:
+        """SQLite integrity, hash chains and projections rebuilt from events (motcua check)."""
+        from desktop.register.check import run_check
+
+        return run_check(self.engine)
+
+    def backup(self, dest: Path) -> Path:
+        """A consistent copy while the register is in use (SQLite online backup)."""
+        return backup_mod.online_backup(self.path, Path(dest))
+
+
+_ROW_COLUMNS = ("d.uid, d.code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
+                "d.procedure_code, d.status, d.received_at, d.due_at")
+_ROW_SELECT = select(Dossier.uid, Dossier.code, Dossier.applicant_name,
+                     Dossier.applicant_id_number, Dossier.applicant_phone,
+                     Dossier.procedure_code, Dossier.status, Dossier.received_at,
+                     Dossier.due_at)
+
+
+def fts_query(raw: str) -> str:
+    """FTS5 MATCH text: every folded token as a prefix, all required."""
+    tokens = fold(raw).split()
+    return " ".join(f'"{t}"*' for t in tokens)
+
+
+def _row(r: Any) -> DossierRow:
+    return DossierRow(r.uid, r.code, r.applicant_name, r.applicant_id_number, r.applicant_phone,
+                      r.procedure_code, r.status,
+                      parse_utc(r.received_at) if r.received_at else None,
+                      parse_utc(r.due_at) if r.due_at else None)
+
+
+def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            out[key] = validate_text(value, field=key, max_len=2000)
+        elif isinstance(value, (int, float, bool)) or value is None:
+            out[key] = value
+        elif isinstance(value, (list, dict)):
+            canonical_json(value)  # must be JSON-serialisable
+            out[key] = value
+        elif isinstance(value, (date, datetime)):
+            out[key] = value.isoformat()
+        else:
+            raise ValidationError(f"Giá trị không hợp lệ ở mục {key}.", f"Invalid value: {key}.",
+                                  field=key)
+    return out
+
+
+def _volume_view(v: dict[str, Any]) -> VolumeView:
+    return VolumeView(v["uid"], v["book_kind"], v["field_code"], v["year"], v["volume_no"],
+                      v["device_id"], parse_utc(v["opened_at"]), v["first_number"],
+                      v["last_number"], v["capacity"],
+                      parse_utc(v["closed_at"]) if v["closed_at"] else None, v["closing"])
+
+
+def _entry_view(v: dict[str, Any], e: dict[str, Any]) -> EntryView:
+    return EntryView(e["uid"], e["volume_uid"], v["book_kind"], v["year"], v["volume_no"],
+                     e["number"], parse_utc(e["registered_at"]), e["dossier_uid"], e["data"],
+                     e["corrects_uid"], parse_utc(e["voided_at"]) if e["voided_at"] else None,
+                     e["void_reason"], e["actor"])
+
+
+__all__ = ["Register", "fts_query", "fold_digits", "update", "Dossier"]
