@@ -19,7 +19,12 @@ from desktop.register import db, migrate
 from desktop.register.calendar import CalendarOverride as CalendarDay
 from desktop.register.calendar import WorkingCalendar, load_overrides
 from desktop.register.catalogue import Catalogue, CatalogueSet, load_catalogue, parse_catalogue
-from desktop.register.errors import NotFoundError, RegisterError, ValidationError
+from desktop.register.errors import (
+    NotFoundError,
+    RegisterError,
+    ValidationError,
+    ValidationWarning,
+)
 from desktop.register.events import (
     GENESIS_HASH,
     EventRecord,
@@ -297,19 +302,15 @@ class Register:
             from desktop.register.calendar import OfficeHours
             from datetime import time as dtime
 
-            with self._read() as conn:
-                rows = conn.execute(select(CalendarOverride)).all()
-            overrides = [CalendarDay(date.fromisoformat(r[0].day), r[0].kind, r[0].reason,
-                                     r[0].source) for r in rows]
             hours = OfficeHours(cutoff=dtime(self.settings().cutoff_hour, 0))
-            self._calendar = WorkingCalendar(overrides, hours)
+            self._calendar = WorkingCalendar(self.calendar_overrides(), hours)
         return self._calendar
 
     def calendar_overrides(self) -> list[CalendarDay]:
+        c = CalendarOverride
         with self._read() as conn:
-            rows = conn.execute(select(CalendarOverride).order_by(CalendarOverride.day)).all()
-        return [CalendarDay(date.fromisoformat(r[0].day), r[0].kind, r[0].reason, r[0].source)
-                for r in rows]
+            rows = conn.execute(select(c.day, c.kind, c.reason, c.source).order_by(c.day)).all()
+        return [CalendarDay(date.fromisoformat(r.day), r.kind, r.reason, r.source) for r in rows]
 
     def set_calendar_override(self, day: date, kind: str, reason: str, source: str,
                               actor: str) -> None:
@@ -402,7 +403,20 @@ class Register:
                                   "Invalid number of sets, pages or copies.")
         payload["sets"] = inp.sets
         payload["request"] = validate_text(inp.request, field="request", max_len=1000) or proc.name
-        fee = proc.fee.compute(pages=inp.pages, copies=inp.copies, exemptions=inp.exemptions)
+        if proc.fee.amount is None and not proc.fee.per_page:
+            # Fee set by the provincial council and not (yet) in this catalogue version.
+            fee = 0 if set(inp.exemptions) & {e.code for e in proc.fee.exemptions} else int(
+                inp.fee_amount or 0)
+            if not 0 <= fee <= 100_000_000:
+                raise ValidationError("Lệ phí không hợp lệ.", "Invalid fee.", field="fee_amount")
+            if inp.fee_amount is None and not inp.exemptions:
+                warnings.append(ValidationWarning(
+                    "Mức lệ phí của thủ tục này do HĐND tỉnh quy định và chưa có trong danh mục; "
+                    "đã ghi 0 đồng.",
+                    "The fee is set by the province and missing from the catalogue; 0 recorded.",
+                    field="fee_amount"))
+        else:
+            fee = proc.fee.compute(pages=inp.pages, copies=inp.copies, exemptions=inp.exemptions)
         payload["fee"] = {"amount": fee, "pages": inp.pages, "copies": inp.copies,
                           "exemptions": list(inp.exemptions)}
         payload["fee_amount"] = fee

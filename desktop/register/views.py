@@ -40,6 +40,7 @@ class DossierInput:
     copies: int = 1
     exemptions: tuple[str, ...] = ()
     fee_paid: bool = False
+    fee_amount: int | None = None  # where the province sets the fee and the catalogue has none
     appointment_at: datetime | None = None  # an officer's change, needs a reason
     appointment_reason: str = ""
     result_place: str = ""  # nơi trả kết quả
