@@ -25,7 +25,8 @@ def utc_iso(moment: datetime) -> str:
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    """Inverse of utc_iso (fromisoformat reads the trailing Z since Python 3.11)."""
+    return datetime.fromisoformat(text)
 
 
 def new_uid() -> str:

@@ -66,6 +66,7 @@ from desktop.register.projection import (
     save_dossier,
     save_entry,
     save_volume,
+    to_row,
 )
 from desktop.register.textnorm import fold, fold_digits
 from desktop.register.validation import (
@@ -98,7 +99,8 @@ def _utc_now() -> datetime:
 
 
 class _Writer:
-    """State of one write transaction: the device's chain head and the clock."""
+    """State of one write transaction: the device's chain head, the clock, and the volumes
+    and counters touched so far (written back once, when the transaction ends)."""
 
     def __init__(self, conn: Connection, device_id: str, now: datetime):
         self.conn = conn
@@ -113,6 +115,10 @@ class _Writer:
         self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
         self.hlc = conn.execute(select(func.max(Event.hlc))).scalar()
         self.emitted: list[EventRecord] = []
+        self.pending_events: list[dict[str, Any]] = []
+        self.volumes: dict[tuple[str, str, int], dict[str, Any]] = {}
+        self.dirty_volumes: dict[str, dict[str, Any]] = {}
+        self.counters: dict[str, int] = {}
 
     def emit(self, stream: str, stream_type: str, kind: str, payload: dict[str, Any],
              actor: str, channel: int | None, at: datetime) -> EventRecord:
@@ -122,9 +128,33 @@ class _Writer:
                       actor=actor, channel=channel, occurred_at=at, hlc=self.hlc,
                       device_id=self.device_id, device_seq=self.seq, prev_hash=self.prev_hash)
         self.prev_hash = record.hash
-        self.conn.execute(insert(Event), [record.to_row()])
+        self.pending_events.append(record.to_row())
         self.emitted.append(record)
         return record
+
+    def counter(self, name: str) -> int:
+        """Next value of a per-device counter (kept in memory until finish())."""
+        if name not in self.counters:
+            value = self.conn.execute(_COUNTER_GET, {"n": name}).scalar()
+            self.counters[name] = value or 0
+        self.counters[name] += 1
+        return self.counters[name]
+
+    def finish(self) -> None:
+        """Write what was batched: events in one executemany, volumes, counters."""
+        if self.pending_events:
+            self.conn.execute(insert(Event), self.pending_events)
+            self.pending_events = []
+        for volume in self.dirty_volumes.values():
+            save_volume(self.conn, True, volume)
+        self.dirty_volumes.clear()
+        for name, value in self.counters.items():
+            self.conn.execute(_COUNTER_SET, {"n": name, "v": value})
+
+
+_COUNTER_GET = text("SELECT value FROM counters WHERE name = :n")
+_COUNTER_SET = text("INSERT INTO counters (name, value) VALUES (:n, :v) "
+                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value")
 
 
 @dataclass(frozen=True)
@@ -187,7 +217,9 @@ class Register:
     @contextmanager
     def _write(self) -> Iterator[_Writer]:
         with db.write_session(self.engine) as session:
-            yield _Writer(session.connection(), self.device_id, self.clock())
+            writer = _Writer(session.connection(), self.device_id, self.clock())
+            yield writer
+            writer.finish()
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -463,7 +495,7 @@ class Register:
             for inp, (payload, warnings, proc) in zip(inputs, prepared):
                 received = parse_utc(payload["received_at"])
                 uid = new_uid()
-                payload["code"] = self._next_code(w.conn, received)
+                payload["code"] = self._next_code(w, received)
                 entry = self._append_entry(
                     w, "STD", proc.field, received, actor, dossier_uid=uid,
                     data={"code": payload["code"], "procedure": proc.name,
@@ -484,15 +516,10 @@ class Register:
                 views.append(DossierView.from_state(state, now, tuple(warnings)))
         return views
 
-    def _next_code(self, conn: Connection, received: datetime) -> str:
+    def _next_code(self, w: _Writer, received: datetime) -> str:
         """Dossier code <agency id>-YYMMDD-<slot><sequence ≥ 3 digits>; see README."""
         day = received.astimezone(LOCAL_TZ).strftime("%y%m%d")
-        name = f"dossier:{day}"
-        value = conn.execute(select(Counter.value).where(Counter.name == name)).scalar()
-        value = (value or 0) + 1
-        conn.execute(text("INSERT INTO counters (name, value) VALUES (:n, :v) "
-                          "ON CONFLICT(name) DO UPDATE SET value = excluded.value"),
-                     {"n": name, "v": value})
+        value = w.counter(f"dossier:{day}")
         meta = self._meta()
         return f"{meta['agency_id']}-{day}-{meta['device_slot']}{value:03d}"
 
@@ -688,6 +715,7 @@ class Register:
         field_code = field_code if kind.per_field else ""
         volume = self._open_volume(w, kind, field_code, year, at, actor)
         number = volume["last_number"] + 1
+        volume["last_number"] = number  # reserve it now; flush() replays it through apply
         entry_uid = new_uid()
         payload = {"entry_uid": entry_uid, "number": number, "dossier_uid": dossier_uid,
                    "data": data, "corrects_uid": corrects_uid}
@@ -696,13 +724,14 @@ class Register:
             entries = load_entries(w.conn, [corrects_uid]) if corrects_uid else {}
             rec = w.emit(volume["uid"], "volume", VolumeKind.ENTRY_ADDED, payload, actor, None,
                          at)
-            check_volume(volume, entries, rec)
-            new_volume, changed = apply_volume(volume, entries, rec)
+            before = {**volume, "last_number": number - 1}
+            check_volume(before, entries, rec)
+            new_volume, changed = apply_volume(before, entries, rec)
             assert new_volume is not None
-            save_volume(w.conn, True, new_volume)
-            for e in changed:
-                save_entry(w.conn, e)
             volume.update(new_volume)
+            w.dirty_volumes[volume["uid"]] = volume
+            for e in changed:
+                w.conn.execute(_ENTRY_INSERT, to_row(e, ENTRY_COLUMNS))
 
         if not defer_event:
             flush()
@@ -711,17 +740,23 @@ class Register:
 
     def _open_volume(self, w: _Writer, kind: Any, field_code: str, year: int, at: datetime,
                      actor: str) -> dict[str, Any]:
+        key = (kind.code, field_code, year if kind.restart_yearly else 0)
+        volume = w.volumes.get(key)
+        if volume is None:
+            v = LogbookVolume
+            query = select(*(v.__table__.c[c] for c in VOLUME_COLUMNS)).where(
+                v.book_kind == kind.code, v.field_code == field_code,
+                v.device_id == self.device_id, v.closed_at.is_(None))
+            if kind.restart_yearly:
+                query = query.where(v.year == year)
+            row = w.conn.execute(query.order_by(v.year.desc(), v.volume_no.desc()).limit(1)
+                                 ).first()
+            volume = from_row(row, VOLUME_COLUMNS) if row is not None else None
+        if volume is not None and (
+                volume["last_number"] - volume["first_number"] + 1 < volume["capacity"]):
+            w.volumes[key] = volume
+            return volume
         v = LogbookVolume
-        query = select(*(v.__table__.c[c] for c in VOLUME_COLUMNS)).where(
-            v.book_kind == kind.code, v.field_code == field_code, v.device_id == self.device_id,
-            v.closed_at.is_(None))
-        if kind.restart_yearly:
-            query = query.where(v.year == year)
-        row = w.conn.execute(query.order_by(v.year.desc(), v.volume_no.desc()).limit(1)).first()
-        if row is not None:
-            volume = from_row(row, VOLUME_COLUMNS)
-            if volume["last_number"] - volume["first_number"] + 1 < volume["capacity"]:
-                return volume
         opened = w.conn.execute(select(func.count()).select_from(v).where(
             v.book_kind == kind.code, v.field_code == field_code, v.year == year,
             v.device_id == self.device_id)).scalar() or 0
@@ -731,7 +766,8 @@ class Register:
         rec = w.emit(new_uid(), "volume", VolumeKind.OPENED, payload, actor, None, at)
         volume, _ = apply_volume(None, {}, rec)
         assert volume is not None
-        save_volume(w.conn, False, volume)
+        save_volume(w.conn, False, volume)  # inserted now: entries refer to it
+        w.volumes[key] = volume
         return volume
 
     def add_logbook_entry(self, book_kind: str, data: dict[str, Any], actor: str, *,
@@ -867,6 +903,7 @@ class Register:
         return backup_mod.online_backup(self.path, Path(dest))
 
 
+_ENTRY_INSERT = insert(LogbookEntry)
 _ROW_COLUMNS = ("d.uid, d.code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
                 "d.procedure_code, d.status, d.received_at, d.due_at")
 _ROW_SELECT = select(Dossier.uid, Dossier.code, Dossier.applicant_name,
