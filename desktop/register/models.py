@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -47,6 +47,7 @@ class Event(Base):
         UniqueConstraint("device_id", "device_seq", name="uq_events_device_seq"),
         Index("ix_events_stream_order", "stream", "hlc", "device_id", "uid"),
         Index("ix_events_hlc", "hlc"),
+        Index("ix_events_unacked", "stream", sqlite_where=text("acked_at IS NULL")),
         # AUTOINCREMENT: a local sequence number is never reused, even after a rollback.
         {"sqlite_autoincrement": True},
     )
@@ -170,3 +171,15 @@ class CalendarOverride(Base):
     reason: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
     added_by: Mapped[str] = mapped_column(String(64))
+
+
+class Account(Base):
+    """A local user account (tài khoản) with one role; the password is stored as a scrypt hash."""
+
+    __tablename__ = "accounts"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(32))

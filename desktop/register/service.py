@@ -44,7 +44,10 @@ from desktop.register.logbooks import (
     closing_totals,
     volume_number,
 )
+from desktop.register.accounts import ROLES, hash_password, verify_password
+from desktop.register.lifecycle import OPEN_STATES
 from desktop.register.models import (
+    Account,
     CalendarOverride,
     Counter,
     Dossier,
@@ -54,6 +57,7 @@ from desktop.register.models import (
     Meta,
     RuleVersion,
 )
+from desktop.register.queries import DossierFilter, HomeCounts, count_rows, home_counts, list_rows
 from desktop.register.office import OfficeInfo, commune, province, validate_agency_id
 from desktop.register.projection import (
     DOSSIER_COLUMNS,
@@ -78,6 +82,7 @@ from desktop.register.validation import (
     validate_text,
 )
 from desktop.register.views import (
+    AccountView,
     ApplicantInput,
     DossierInput,
     DossierRow,
@@ -702,6 +707,104 @@ class Register:
     def count_dossiers(self) -> int:
         with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(Dossier)).scalar() or 0)
+
+    def list_dossiers(self, flt: DossierFilter | None = None, *, offset: int = 0,
+                      limit: int = 200, sort: str = "newest") -> list[DossierRow]:
+        """One page of the dossier list (the UI fetches pages on demand, never all)."""
+        with self._read() as conn:
+            rows = list_rows(conn, _ROW_SELECT.selected_columns, flt or DossierFilter(),
+                             self.clock(), offset=offset, limit=limit, sort=sort)
+        return [_row(r) for r in rows]
+
+    def count_matching(self, flt: DossierFilter | None = None) -> int:
+        with self._read() as conn:
+            return count_rows(conn, flt or DossierFilter(), self.clock())
+
+    def home_counts(self) -> HomeCounts:
+        """Today's figures: received, due today, overdue, awaiting supplement, not synced."""
+        with self._read() as conn:
+            return home_counts(conn, self.clock())
+
+    def open_dossiers_of(self, id_number: str, procedure_code: str) -> list[DossierRow]:
+        """Open dossiers of the same applicant for the same procedure (warned at the desk)."""
+        d = Dossier
+        with self._read() as conn:
+            rows = conn.execute(_ROW_SELECT.where(
+                d.applicant_id_number == id_number, d.procedure_code == procedure_code,
+                d.status.in_([int(x) for x in OPEN_STATES]))).all()
+        return [_row(r) for r in rows]
+
+    def known_applicant(self, id_number: str) -> dict[str, Any] | None:
+        """The latest applicant details recorded for an identification number."""
+        d = Dossier
+        with self._read() as conn:
+            details = conn.execute(select(d.details).where(d.applicant_id_number == id_number)
+                                   .order_by(d.id.desc()).limit(1)).scalar()
+        if details is None:
+            return None
+        import json
+
+        return dict(json.loads(details).get("applicant", {}))
+
+    # --- accounts ----------------------------------------------------------------------------
+
+    def has_accounts(self) -> bool:
+        with self._read() as conn:
+            return bool(conn.execute(select(func.count()).select_from(Account)).scalar())
+
+    def create_account(self, username: str, full_name: str, role: str, password: str,
+                       *, actor: str | None = None) -> AccountView:
+        """Create a local account; after the first one, only an administrator may."""
+        username = validate_text(username, field="username", max_len=64, required=True).lower()
+        if not username.replace(".", "").replace("_", "").isalnum() or not username.isascii():
+            raise ValidationError("Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch dưới.",
+                                  "Usernames use ASCII letters, digits, dots and underscores.",
+                                  field="username")
+        full_name = validate_name(full_name, field="full_name")
+        if role not in ROLES:
+            raise ValidationError("Vai trò không hợp lệ.", "Invalid role.", field="role")
+        encoded = hash_password(password)
+        with db.write_session(self.engine) as session:
+            conn = session.connection()
+            count = conn.execute(select(func.count()).select_from(Account)).scalar()
+            if count:
+                admin = conn.execute(select(Account.role).where(
+                    Account.username == (actor or ""), Account.active == 1)).scalar()
+                if admin != "admin":
+                    raise RegisterError("Chỉ quản trị viên được tạo tài khoản.",
+                                        "Only an administrator may create accounts.")
+            elif role != "admin":
+                raise ValidationError("Tài khoản đầu tiên phải là quản trị viên.",
+                                      "The first account must be an administrator.",
+                                      field="role")
+            if conn.execute(select(Account.username).where(Account.username == username)
+                            ).scalar():
+                raise ValidationError(f"Tên đăng nhập {username} đã có.",
+                                      f"Username {username} already exists.", field="username")
+            conn.execute(insert(Account), [{
+                "username": username, "full_name": full_name, "role": role,
+                "password_hash": encoded, "active": 1, "created_at": utc_iso(self.clock())}])
+        return AccountView(username, full_name, role, True)
+
+    def authenticate(self, username: str, password: str) -> AccountView:
+        """Check a password; the same message for an unknown user and a wrong password."""
+        with self._read() as conn:
+            a = Account
+            account = conn.execute(select(a.username, a.full_name, a.role, a.active,
+                                          a.password_hash).where(
+                a.username == (username or "").strip().lower())).first()
+        if account is None or not account.active or not verify_password(
+                password or "", account.password_hash):
+            raise ValidationError("Tên đăng nhập hoặc mật khẩu không đúng.",
+                                  "Wrong username or password.", field="password")
+        return AccountView(account.username, account.full_name, account.role, True)
+
+    def accounts(self) -> list[AccountView]:
+        a = Account
+        with self._read() as conn:
+            rows = conn.execute(select(a.username, a.full_name, a.role, a.active)
+                                .order_by(a.username)).all()
+        return [AccountView(r.username, r.full_name, r.role, bool(r.active)) for r in rows]
 
     # --- logbooks ----------------------------------------------------------------------------
 

@@ -200,3 +200,11 @@ class EntryView:
     def label(self) -> str:
         """As written on papers: "Số 01/2026, quyển số 01"."""
         return f"Số {self.number:02d}/{self.year}, quyển số {self.volume_no:02d}"
+
+
+@dataclass(frozen=True)
+class AccountView:
+    username: str
+    full_name: str
+    role: str
+    active: bool

@@ -1,0 +1,114 @@
+"""Read-side queries for lists and the home screen: filters, paging, today's counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select, text
+
+from desktop.register.events import utc_iso
+from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES, Status
+from desktop.register.models import Dossier
+
+SORTS = {
+    "newest": (Dossier.id.desc(),),
+    "oldest": (Dossier.id.asc(),),
+    "due": (Dossier.due_at.asc(), Dossier.id.asc()),
+    "name": (Dossier.applicant_name.asc(), Dossier.id.asc()),
+}
+_OPEN = [int(s) for s in OPEN_STATES]
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """What the dossier list shows; every part optional."""
+
+    statuses: tuple[int, ...] = ()
+    procedure_code: str | None = None
+    field_code: str | None = None
+    officer: str | None = None
+    received_from: datetime | None = None  # aware
+    received_to: datetime | None = None  # aware, exclusive
+    due: str | None = None  # "today" | "overdue" | None
+    unsynced: bool = False
+    uids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    """Today's figures on the home screen."""
+
+    received_today: int
+    due_today: int
+    overdue: int
+    awaiting_supplement: int
+    not_synced: int
+
+
+def day_bounds(now: datetime) -> tuple[str, str]:
+    """Start and end (exclusive) of the local day containing `now`, as UTC text."""
+    local_day = now.astimezone(LOCAL_TZ).date()
+    start = datetime.combine(local_day, time(0), LOCAL_TZ)
+    return utc_iso(start), utc_iso(start + timedelta(days=1))
+
+
+def apply_filter(query: Select[Any], flt: DossierFilter, now: datetime) -> Select[Any]:
+    d = Dossier
+    if flt.statuses:
+        query = query.where(d.status.in_(flt.statuses))
+    if flt.procedure_code:
+        query = query.where(d.procedure_code == flt.procedure_code)
+    if flt.field_code:
+        query = query.where(d.field_code == flt.field_code)
+    if flt.officer:
+        query = query.where(d.officer == flt.officer)
+    if flt.received_from:
+        query = query.where(d.received_at >= utc_iso(flt.received_from))
+    if flt.received_to:
+        query = query.where(d.received_at < utc_iso(flt.received_to))
+    if flt.due == "today":
+        start, end = day_bounds(now)
+        query = query.where(d.status.in_(_OPEN), d.due_at >= start, d.due_at < end)
+    elif flt.due == "overdue":
+        query = query.where(d.status.in_(_OPEN), d.due_at < utc_iso(now))
+    if flt.unsynced:
+        query = query.where(d.uid.in_(text(
+            "SELECT stream FROM events WHERE acked_at IS NULL AND origin = 'local'")))
+    if flt.uids:
+        query = query.where(d.uid.in_(flt.uids))
+    return query
+
+
+def list_rows(conn: Connection, columns: Any, flt: DossierFilter, now: datetime, *,
+              offset: int = 0, limit: int = 200, sort: str = "newest") -> list[Any]:
+    query = apply_filter(select(*columns), flt, now).order_by(*SORTS[sort])
+    return list(conn.execute(query.offset(offset).limit(limit)).all())
+
+
+def count_rows(conn: Connection, flt: DossierFilter, now: datetime) -> int:
+    query = apply_filter(select(func.count()).select_from(Dossier), flt, now)
+    return int(conn.execute(query).scalar() or 0)
+
+
+def home_counts(conn: Connection, now: datetime) -> HomeCounts:
+    d = Dossier
+    start, end = day_bounds(now)
+    received = conn.execute(select(func.count()).select_from(d).where(
+        d.received_at >= start, d.received_at < end)).scalar()
+    due_today = conn.execute(select(func.count()).select_from(d).where(
+        d.status.in_(_OPEN), d.due_at >= start, d.due_at < end)).scalar()
+    overdue = conn.execute(select(func.count()).select_from(d).where(
+        d.status.in_(_OPEN), d.due_at < utc_iso(now))).scalar()
+    waiting = conn.execute(select(func.count()).select_from(d).where(
+        d.status == int(Status.SUPPLEMENT))).scalar()
+    not_synced = conn.execute(text(
+        "SELECT count(DISTINCT stream) FROM events WHERE acked_at IS NULL "
+        "AND origin = 'local' AND stream_type = 'dossier'")).scalar()
+    return HomeCounts(int(received or 0), int(due_today or 0), int(overdue or 0),
+                      int(waiting or 0), int(not_synced or 0))
+
+
+
+
