@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-GENESIS_HASH = "0" * 64
+from sync.protocol import EVENT_FIELDS, GENESIS_HASH, canonical_json, event_hash
 
-
-def canonical_json(value: Any) -> str:
-    """Deterministic JSON: sorted keys, no spaces, UTF-8 text kept as is (NFC upstream)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+__all__ = ["GENESIS_HASH", "canonical_json", "EventRecord", "seal", "next_hlc", "parse_utc",
+           "utc_iso", "new_uid"]
 
 
 def utc_iso(moment: datetime) -> str:
@@ -56,6 +53,8 @@ def next_hlc(last: str | None, now: datetime) -> str:
     last_ms, last_counter = parse_hlc(last)
     if wall > last_ms:
         return format_hlc(wall, 0)
+    if last_counter >= 99_999:  # keep the fixed width: move the logical time on by 1 ms
+        return format_hlc(last_ms + 1, 0)
     return format_hlc(last_ms, last_counter + 1)
 
 
@@ -80,26 +79,18 @@ class EventRecord:
     prev_hash: str
     hash: str = field(default="")
 
-    def hashed_content(self) -> str:
-        return canonical_json(
-            [
-                self.uid,
-                self.stream,
-                self.stream_type,
-                self.kind,
-                self.payload,
-                self.actor,
-                self.channel,
-                self.occurred_at,
-                self.hlc,
-                self.device_id,
-                self.device_seq,
-                self.prev_hash,
-            ]
-        )
+    def wire(self) -> dict[str, Any]:
+        """The event as sent over the wire (sync.protocol): payload as an object."""
+        out = {f: getattr(self, f) for f in EVENT_FIELDS}
+        out["hash"] = self.hash
+        return out
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.hashed_content().encode("utf-8")).hexdigest()
+        return event_hash({f: getattr(self, f) for f in EVENT_FIELDS})
+
+    @classmethod
+    def from_wire(cls, obj: dict[str, Any]) -> EventRecord:
+        return cls(**{f: obj[f] for f in (*EVENT_FIELDS, "hash")})
 
     def order_key(self) -> tuple[str, str, str]:
         return (self.hlc, self.device_id, self.uid)
