@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop.register import db
 from desktop.register.errors import IntegrityProblem, RegisterVersionError
+from desktop.register.lifecycle import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def pre_migration_backup(path: Path, backup_dir: Path, revision: str | None) -> 
 def auto_backup(path: Path, backup_dir: Path, now: datetime) -> list[Path]:
     """Take today's daily and this week's weekly copy if missing, then rotate."""
     made = []
-    day = now.astimezone(timezone.utc).date()
+    day = now.astimezone(LOCAL_TZ).date()  # the office's day, not UTC's
     daily = backup_dir / f"daily-{day.isoformat()}.sqlite3"
     if not daily.exists():
         made.append(online_backup(path, daily))
