@@ -62,6 +62,130 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from desktop.printing import print_form
+    from forms.errors import FormsError
+
+    try:
+        with _open() as reg:
+            path = print_form(reg, args.code, args.form, Path(args.out))
+    except FormsError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    print((f"Đã in mẫu số {args.form} của hồ sơ {args.code} ra " if args.lang == "vi"
+           else f"Printed form {args.form} of dossier {args.code} to ") + str(path))
+    return 0
+
+
+def cmd_print_book(args: argparse.Namespace) -> int:
+    from desktop.printing import print_book
+    from forms.errors import FormsError
+
+    try:
+        with _open() as reg:
+            path = print_book(reg, args.kind, args.year, args.volume, Path(args.out))
+    except FormsError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    print((f"Đã in sổ {args.kind} năm {args.year} ra " if args.lang == "vi"
+           else f"Printed the {args.kind} book of {args.year} to ") + str(path))
+    return 0
+
+
+def _say(lang: str, vi: str, en: str, *, err: bool = False) -> None:
+    print(vi if lang == "vi" else en, file=sys.stderr if err else sys.stdout)
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from desktop.register.syncstore import RegisterSyncStore
+    from sync.client import HttpTransport, SyncError, enroll
+    from sync.credentials import CredentialError, CredentialStore
+
+    ca_bundle = None
+    if args.ca_bundle:
+        ca = Path(args.ca_bundle).expanduser().resolve()
+        if not ca.is_file():
+            _say(args.lang, f"Không tìm thấy tệp chứng chỉ CA: {ca}",
+                 f"CA bundle not found: {ca}", err=True)
+            return 2
+        ca_bundle = str(ca)
+    credentials = CredentialStore()
+    with _open() as reg:
+        try:
+            transport = HttpTransport(args.url, ca_bundle=ca_bundle)
+            try:
+                result = enroll(RegisterSyncStore(reg), transport, credentials, args.code,
+                                ca_bundle=ca_bundle, clock=reg.clock)
+            finally:
+                transport.close()
+        except SyncError as exc:
+            _say(args.lang, "Không đăng ký được máy: " + exc.message_vi,
+                 "Enrollment failed: " + exc.message_en, err=True)
+            return 3
+        except CredentialError as exc:
+            _say(args.lang, "Không đăng ký được máy: " + exc.message_vi,
+                 "Enrollment failed: " + exc.message_en, err=True)
+            return 3
+        info = reg.office()
+    office = result.office
+    _say(args.lang,
+         f"Đã đăng ký máy với máy chủ {result.server_url}: {office.name} "
+         f"(mã {office.office_id}, {info.commune.name}), máy số {result.device_slot}.",
+         f"Enrolled with {result.server_url}: {office.name} (office {office.office_id}, "
+         f"{info.commune.name}), device slot {result.device_slot}.")
+    _say(args.lang, f"Mã xác thực được lưu trong: {result.token_where}",
+         f"The device token is kept in: {result.token_where}")
+    if result.keyring_warning:
+        vi, en = result.keyring_warning
+        _say(args.lang, "Cảnh báo: " + vi, "Warning: " + en, err=True)
+    if result.clock_skew_s is not None and abs(result.clock_skew_s) > 300:
+        from sync.client import _format_skew
+
+        vi, en = _format_skew(result.clock_skew_s)
+        _say(args.lang, "Cảnh báo: " + vi, "Warning: " + en, err=True)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from desktop.register.syncstore import RegisterSyncStore
+    from sync.client import SyncError, engine_for
+    from sync.credentials import CredentialStore
+
+    with _open() as reg:
+        store = RegisterSyncStore(reg)
+        try:
+            engine = engine_for(store, CredentialStore(), clock=reg.clock,
+                                transport_options={"stall_timeout_s": args.timeout,
+                                                   "connect_timeout_s": min(args.timeout, 15)})
+        except SyncError as exc:
+            _say(args.lang, "Chưa đồng bộ được: " + exc.message_vi,
+                 "Sync could not run: " + exc.message_en, err=True)
+            return 4
+        try:
+            result = engine.run_once()
+        finally:
+            engine.transport.close()
+    for notice in result.warnings:
+        _say(args.lang, "Cảnh báo: " + notice.message_vi, "Warning: " + notice.message_en,
+             err=True)
+    if result.ok:
+        print(result.message(args.lang))
+        for r in result.rejected[:20]:
+            _say(args.lang, f"Máy chủ từ chối sự kiện {r.uid}: {r.code} ({r.message})",
+                 f"The server refused event {r.uid}: {r.code} ({r.message})", err=True)
+        return 0
+    err = result.error
+    assert err is not None
+    _say(args.lang,
+         f"Đồng bộ chưa xong (bước {err.stage.value}): {err.message_vi} "
+         f"Đã gửi {result.pushed}, đã nhận {result.pulled}; còn {result.pending} sự kiện chờ "
+         "gửi, sẽ gửi ở lần đồng bộ sau.",
+         f"Sync did not finish (stage {err.stage.value}): {err.message_en} Sent "
+         f"{result.pushed}, received {result.pulled}; {result.pending} events wait for the "
+         "next sync.", err=True)
+    return 3 if err.transient else 4
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="motcua",
@@ -91,6 +215,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--office-name", required=True)
     p.add_argument("--device-slot", type=int, default=1)
     p.set_defaults(func=cmd_setup)
+    p = sub.add_parser("enroll", help="đăng ký máy với máy chủ tỉnh bằng mã dùng một lần")
+    p.add_argument("url", help="địa chỉ máy chủ tỉnh, https://...")
+    p.add_argument("code", help="mã đăng ký máy do quản trị tỉnh cấp")
+    p.add_argument("--ca-bundle", help="tệp chứng chỉ CA của tỉnh (PEM), nếu tỉnh tự cấp")
+    p.set_defaults(func=cmd_enroll)
+    p = sub.add_parser("sync", help="đồng bộ một lần với máy chủ tỉnh (mã thoát 0: xong; "
+                                    "3: chưa xong, thử lại sau; 4: cần người xử lý)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="số giây không nhận được dữ liệu thì coi là treo (mặc định 30)")
+    p.set_defaults(func=cmd_sync)
+    p = sub.add_parser("print", help="in một phiếu của hồ sơ (Mẫu 01–06) ra tệp PDF")
+    p.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    p.add_argument("--form", required=True, metavar="NN",
+                   help="số mẫu: 01 giấy tiếp nhận, 02 bổ sung, 03 từ chối, 04 xin lỗi, "
+                        "05 dừng, 06 kiểm soát")
+    p.add_argument("--out", required=True, metavar="TỆP.pdf")
+    p.set_defaults(func=cmd_print)
+    p = sub.add_parser("print-book", help="in cả quyển sổ (hộ tịch, chứng thực, theo dõi) ra PDF")
+    p.add_argument("kind", metavar="LOẠI_SỔ", help="mã loại sổ: KS, KH, KT, SCT_BS, STD, ...")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--volume", type=int, default=None, help="quyển số (khi năm có nhiều quyển)")
+    p.add_argument("--out", required=True, metavar="TỆP.pdf")
+    p.set_defaults(func=cmd_print_book)
     return parser
 
 

@@ -50,9 +50,18 @@ def online_backup(src: Path, dest: Path) -> Path:
     return dest
 
 
+def _unused(path: Path) -> Path:
+    """`path`, or `path` with -1, -2, ... when a copy of that name exists: never overwrite."""
+    candidate, n = path, 0
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
 def pre_migration_backup(path: Path, backup_dir: Path, revision: str | None) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    dest = backup_dir / f"pre-migration-{revision or 'none'}-{stamp}.sqlite3"
+    dest = _unused(backup_dir / f"pre-migration-{revision or 'none'}-{stamp}.sqlite3")
     log.info("backing up the register before migrating: %s", dest)
     return online_backup(path, dest)
 
@@ -119,7 +128,7 @@ def restore(backup: Path, register: Path, backup_dir: Path) -> Path:
     kept = None
     if register.exists():
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        kept = online_backup(register, backup_dir / f"pre-restore-{stamp}.sqlite3")
+        kept = online_backup(register, _unused(backup_dir / f"pre-restore-{stamp}.sqlite3"))
         for suffix in ("-wal", "-shm"):
             Path(str(register) + suffix).unlink(missing_ok=True)
     online_backup(backup, register)

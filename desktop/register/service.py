@@ -22,6 +22,7 @@ from desktop.register.catalogue import Catalogue, CatalogueSet, load_catalogue, 
 from desktop.register.errors import (
     NotFoundError,
     RegisterError,
+    TransitionError,
     ValidationError,
     ValidationWarning,
 )
@@ -284,22 +285,35 @@ class Register:
     # --- rules: catalogue and calendar -------------------------------------------------------
 
     def _install_bundled_rules(self) -> None:
-        with db.write_session(self.engine) as session:
-            conn = session.connection()
-            meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
-            if "device_id" not in meta:
-                self._set_meta(conn, {"device_id": new_uid(), "application": "motcua-register"})
-                for f in sorted(resource_path("calendar").glob("*.json")):
-                    for day in load_overrides(f):
-                        conn.execute(insert(CalendarOverride).prefix_with("OR IGNORE"), [{
-                            "day": day.day.isoformat(), "kind": day.kind, "reason": day.reason,
-                            "source": day.source, "added_by": "motcua"}])
+        # Take the write lock only when something must be written: a register that is
+        # already set up opens (for `motcua backup`, `check`) while another writer is busy.
+        with self._read() as conn:
+            initialised = conn.execute(select(Meta.value).where(
+                Meta.key == "device_id")).scalar() is not None
+        if not initialised:
+            with db.write_session(self.engine) as session:
+                conn = session.connection()
+                meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
+                if "device_id" not in meta:
+                    self._set_meta(conn, {"device_id": new_uid(),
+                                          "application": "motcua-register"})
+                    for f in sorted(resource_path("calendar").glob("*.json")):
+                        for day in load_overrides(f):
+                            conn.execute(insert(CalendarOverride).prefix_with("OR IGNORE"), [{
+                                "day": day.day.isoformat(), "kind": day.kind,
+                                "reason": day.reason, "source": day.source,
+                                "added_by": "motcua"}])
         self.install_catalogue(load_catalogue())
 
     def install_catalogue(self, catalogue: Catalogue) -> bool:
         """Store a catalogue version; old versions stay for the dossiers received under them."""
         content = catalogue.to_json()
         digest = hashlib.sha256(content.encode()).hexdigest()
+        with self._read() as conn:  # already installed: no write lock needed
+            if conn.execute(select(RuleVersion.sha256).where(
+                    RuleVersion.kind == "catalogue",
+                    RuleVersion.version == catalogue.version)).scalar() == digest:
+                return False
         with db.write_session(self.engine) as session:
             conn = session.connection()
             existing = conn.execute(select(RuleVersion.sha256).where(
@@ -396,6 +410,13 @@ class Register:
 
     def _prepare(self, inp: DossierInput, at: datetime) -> tuple[dict[str, Any], list, Any]:
         """Validate and compute everything before the transaction starts (no half writes)."""
+        _check_shape(inp)
+        if inp.received_at is not None and inp.received_at.utcoffset() is not None and not (
+                _EARLIEST <= inp.received_at <= at):
+            raise ValidationError("Thời điểm tiếp nhận phải sau năm 1900 và không được sau "
+                                  "thời điểm hiện tại.",
+                                  "The receipt time must be after 1900 and not in the future.",
+                                  field="received_at")
         if inp.channel not in (1, 2, 3):
             raise ValidationError("Kênh tiếp nhận không hợp lệ.", "Invalid channel.",
                                   field="channel")
@@ -681,7 +702,7 @@ class Register:
         with self._read() as conn:
             uid = self._resolve(conn, ref)
             rows = conn.execute(select(Event).where(Event.stream == uid).order_by(
-                Event.hlc, Event.device_id, Event.uid)).scalars().all()
+                Event.hlc, Event.device_id, Event.uid)).all()  # rows: a Connection, not ORM
             return [EventView.from_record(EventRecord.from_row(r), r.origin, r.acked_at is not None)
                     for r in rows]
 
@@ -860,6 +881,13 @@ class Register:
             w.volumes[key] = volume
             return volume
         v = LogbookVolume
+        if kind.restart_yearly and w.conn.execute(select(v.uid).where(
+                v.book_kind == kind.code, v.field_code == field_code, v.year == year,
+                v.device_id == self.device_id, v.closed_at.is_not(None)).limit(1)).first():
+            # A year closed with its totals takes no new volume: its totals would be wrong.
+            raise TransitionError(
+                f"{kind.name} năm {year} đã khóa sổ; không thể ghi thêm.",
+                f"The {kind.code} book of {year} is closed; nothing more can be entered.")
         opened = w.conn.execute(select(func.count()).select_from(v).where(
             v.book_kind == kind.code, v.field_code == field_code, v.year == year,
             v.device_id == self.device_id)).scalar() or 0
@@ -1026,6 +1054,55 @@ def _row(r: Any) -> DossierRow:
                       r.procedure_code, r.status,
                       parse_utc(r.received_at) if r.received_at else None,
                       parse_utc(r.due_at) if r.due_at else None)
+
+
+_EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+
+
+def _check_shape(inp: Any) -> None:
+    """Refuse a value of the wrong type in any input field before a rule looks at it.
+
+    The UI sends strings, but scripts, imports and a scanner's text can send anything: a
+    wrong type must give a clear message, never a crash, and bool is not a number here (True
+    as channel 1 would be hashed as `true` and stored as 1, breaking the hash chain).
+    """
+    def bad(name: str) -> ValidationError:
+        return ValidationError(f"Giá trị không hợp lệ ở mục {name}.",
+                               f"Invalid value for {name}.", field=name)
+
+    if not isinstance(inp, DossierInput):
+        raise bad("dossier")
+    for name in ("procedure_code", "authorisation", "request", "appointment_reason",
+                 "result_place"):
+        if not isinstance(getattr(inp, name), str):
+            raise bad(name)
+    for name in ("channel", "sets", "pages", "copies", "fee_amount"):
+        value = getattr(inp, name)
+        if type(value) is not int and not (name == "fee_amount" and value is None):
+            raise bad(name)
+    for name in ("documents", "exemptions"):
+        value = getattr(inp, name)
+        if not isinstance(value, (tuple, list)) or not all(isinstance(x, str) for x in value):
+            raise bad(name)
+    for name in ("appointment_at", "received_at"):
+        value = getattr(inp, name)
+        if value is not None and not isinstance(value, datetime):
+            raise bad(name)
+    if inp.appointment_at is not None and inp.appointment_at.utcoffset() is None:
+        raise ValidationError("Ngày hẹn trả thiếu múi giờ.", "Naive appointment time.",
+                              field="appointment_at")
+    for role, person in (("applicant", inp.applicant), ("representative", inp.representative)):
+        if person is None and role == "representative":
+            continue
+        if not isinstance(person, ApplicantInput):
+            raise bad(role)
+        if not isinstance(person.full_name, str):
+            raise bad(f"{role}.full_name")
+        for name in ("id_number", "sex", "address", "phone", "email"):
+            if not isinstance(getattr(person, name), (str, type(None))):
+                raise bad(f"{role}.{name}")
+        if not isinstance(person.birth_date, (str, date, type(None))):
+            raise bad(f"{role}.birth_date")
 
 
 def _clean_data(data: dict[str, Any]) -> dict[str, Any]:

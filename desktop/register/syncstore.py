@@ -91,12 +91,37 @@ class RegisterSyncStore:
                 conn.execute(update(Event).where(Event.uid.in_(uids[i:i + 500]),
                                                  Event.acked_at.is_(None)).values(acked_at=at))
 
-    def reset_acks(self) -> int:
-        """The server lost data (restored from an older backup): push everything again."""
+    def reset_acks(self, after_seq: int = 0) -> int:
+        """The server lost data (restored from an older backup): push again every local event
+        after `after_seq` (0: all of them)."""
         with db.write_session(self.engine) as session:
             result = session.connection().execute(
-                update(Event).where(Event.origin == "local").values(acked_at=None))
+                update(Event).where(Event.origin == "local", Event.device_seq > after_seq,
+                                    Event.acked_at.is_not(None)).values(acked_at=None))
             return int(result.rowcount or 0)
+
+    def acked_head(self) -> int:
+        """The highest device_seq of a local event the server has acknowledged (0: none)."""
+        with db.read_session(self.engine) as session:
+            return int(session.connection().execute(text(
+                "SELECT max(device_seq) FROM events WHERE origin = 'local' "
+                "AND acked_at IS NOT NULL")).scalar() or 0)
+
+    # --- the same, as wire dicts (sync.client's SyncStore protocol) ---------------------------
+
+    def pending_wire_events(self, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
+        return [r.wire() for r in self.pending_events(limit, after_seq)]
+
+    def ingest_wire_events(self, events: Sequence[dict[str, Any]], cursor_key: str | None = None,
+                           cursor: str | None = None) -> IngestResult:
+        return self.ingest([EventRecord.from_wire(e) for e in events], cursor_key, cursor)
+
+    def setup_office(self, *, province_code: int, commune_code: int, agency_id: str,
+                     office_name: str, device_slot: int) -> Any:
+        """Enrollment: the office and device slot the server assigned to this register."""
+        return self.register.setup_office(province_code=province_code,
+                                          commune_code=commune_code, agency_id=agency_id,
+                                          office_name=office_name, device_slot=device_slot)
 
     # --- pull -------------------------------------------------------------------------------
 

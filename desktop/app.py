@@ -1,0 +1,195 @@
+"""Builds the QApplication and wires the register, printing and the windows together.
+
+Start-up shows the window first and opens the register in a worker (importing SQLAlchemy and
+checking a large register file takes longer than painting a window); then the first-start
+wizard or the login; then the main window's pages. The daily backup runs in the background
+a little later, so that it never delays the counter.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from desktop.ui import errors, fonts, i18n
+from desktop.ui import settings as opts
+from desktop.ui.i18n import _
+from desktop.ui.ops import run_op
+from desktop.ui.qt import QApplication, QDialog, QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+BACKUP_DELAY_MS = 60_000
+
+
+class AppController(QObject):
+    """Start-up sequence, login and logout, around one main window."""
+
+    register_opened = Signal(object)
+    login_shown = Signal(object)  # the LoginDialog, for tests and the benchmark
+    wizard_shown = Signal(object)
+    main_ready = Signal()  # the home screen shows today's counts
+
+    def __init__(self, app: QApplication, settings: opts.UiSettings,
+                 register_path: Path | None = None, clock: Any = None):
+        super().__init__()
+        from desktop.ui.main_window import MainWindow
+
+        self.app = app
+        self.settings = settings
+        self.register_path = register_path
+        self.clock = clock
+        self.register: Any = None
+        self.ctx: Any = None
+        self.dialog: QDialog | None = None
+        self.window = MainWindow(settings)
+        self.window.logout_requested.connect(self.logout)
+
+    def start(self) -> None:
+        self.window.show()
+        path, clock = self.register_path, self.clock
+
+        def open_register(ctx: Any) -> Any:
+            from desktop.register.service import Register
+
+            kwargs: dict[str, Any] = {"auto_backup": False}
+            if clock is not None:
+                kwargs["clock"] = clock
+            reg = Register.open(path, **kwargs)
+            reg.catalogue()  # warm the caches the windows read on the GUI thread
+            reg.calendar()
+            if reg.is_set_up():
+                reg.office()
+            return reg, reg.is_set_up(), reg.has_accounts()
+
+        run_op(open_register, on_success=self._opened, on_failure=self._open_failed,
+               parent=self.window, kind="write")
+
+    def _open_failed(self, exc: BaseException) -> None:
+        errors.report(self.window, exc)
+        self.window.set_placeholder(_("Không mở được sổ đăng ký: {msg}").format(
+            msg=errors.user_message(exc)))
+
+    def _opened(self, result: tuple[Any, bool, bool]) -> None:
+        self.register, set_up, has_accounts = result
+        self.register_opened.emit(self.register)
+        if not set_up or not has_accounts:
+            self.show_wizard(need_office=not set_up)
+        else:
+            self.show_login()
+
+    def show_wizard(self, need_office: bool = True) -> None:
+        from desktop.ui.wizard import FirstStartWizard
+
+        wizard = FirstStartWizard(self.register, self.settings, self.window, need_office)
+        self.dialog = wizard
+        wizard.finished.connect(self._wizard_done)
+        self.window.set_placeholder(_("Thiết lập lần đầu…"))
+        wizard.open()
+        self.wizard_shown.emit(wizard)
+
+    def _wizard_done(self, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            self.window.close()
+            return
+        self.show_login()
+
+    def show_login(self) -> None:
+        from desktop.ui.login import LoginDialog
+
+        office = ""
+        try:
+            office = self.register.office().office_name
+        except Exception:  # noqa: BLE001 - the login works without the office's name
+            pass
+        self.window.set_placeholder(_("Mời đăng nhập."))
+        dialog = LoginDialog(self.register, self.settings, office, self.window)
+        self.dialog = dialog
+        dialog.finished.connect(lambda r: self._logged_in(dialog, r))
+        dialog.open()
+        self.login_shown.emit(dialog)
+
+    def _logged_in(self, dialog: Any, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted or dialog.user is None:
+            self.window.close()
+            return
+        from desktop.register.lifecycle import LOCAL_TZ  # noqa: F401 - warms zoneinfo
+        from desktop.ui.context import AppContext, Bus
+        from desktop.ui.printing import PrintService
+
+        printer = PrintService(self.register, self.settings)
+        self.ctx = AppContext(self.register, dialog.user, self.settings, printer, Bus(),
+                              self.register.catalogue())
+        self.window.set_context(self.ctx)
+        self.window.home.tiles["due_today"].setFocus()
+        self.window.home.counts_shown.connect(self._first_counts)
+        QTimer.singleShot(BACKUP_DELAY_MS, self.daily_backup)
+
+    def _first_counts(self) -> None:
+        self.window.home.counts_shown.disconnect(self._first_counts)
+        self.main_ready.emit()
+
+    def daily_backup(self) -> None:
+        from desktop.register.ui_support import daily_backup
+
+        if self.register is None:
+            return
+        folder = self.settings.get(opts.BACKUP_FOLDER) or None
+        reg = self.register
+        run_op(lambda c: daily_backup(reg, folder),
+               on_success=lambda made: log.info("daily backup: %s", made),
+               on_failure=lambda exc: log.warning("daily backup failed: %s", exc),
+               parent=self.window, kind="background")
+
+    def logout(self) -> None:
+        for window in list(self.window.windows.values()):
+            window.close()
+        self.window.timer.stop()
+        if hasattr(self.window, "toolbar"):
+            self.window.removeToolBar(self.window.toolbar)
+        from desktop.ui.qt import QLabel, Qt
+
+        self.window.placeholder = QLabel()
+        self.window.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.window.setCentralWidget(self.window.placeholder)
+        self.window.ctx = None
+        self.ctx = None
+        self.window.status.user.setText("")
+        self.show_login()
+
+
+def build(argv: list[str] | None = None, register_path: Path | None = None,
+          settings: opts.UiSettings | None = None) -> tuple[QApplication, AppController]:
+    """The application and its controller, not started (tests and the benchmark use this)."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("motcua")
+    app.setOrganizationName("motcua")
+    errors.setup_logging()
+    errors.install_excepthook()
+    settings = settings or opts.UiSettings()
+    i18n.set_language(settings.get(opts.LANGUAGE))
+    fonts.load_fonts(app)
+    return app, AppController(app, settings, register_path)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """`motcua` without a command: the desktop application."""
+    started = time.monotonic()
+    app, controller = build(argv)
+    controller.start()
+    log.info("window shown %.0f ms after the application object", (time.monotonic() - started)
+             * 1000)
+    code = app.exec()
+    from desktop.ui import ops
+
+    ops.wait_all(5_000)
+    if controller.register is not None:
+        controller.register.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,416 @@
+"""What the desktop UI needs from the register beyond the services: no Qt, plain data.
+
+- which actions a dossier's state and the user's role allow, and *why* one is not allowed
+  (the UI explains a forbidden step instead of silently greying it out);
+- the fields each logbook kind asks for, pre-filled from a dossier;
+- the filters behind the home screen's counts;
+- a diacritic-insensitive procedure finder;
+- a dossier's sync state from its events;
+- the daily backup, run in the background after start-up rather than while opening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from desktop import paths
+from desktop.register import backup as backup_mod
+from desktop.register.accounts import can
+from desktop.register.catalogue import Catalogue, Procedure
+from desktop.register.lifecycle import (
+    ALLOWED_FROM,
+    LOCAL_TZ,
+    OPEN_STATES,
+    TERMINAL_STATES,
+    Kind,
+    Status,
+    status_label,
+)
+from desktop.register.queries import DossierFilter
+from desktop.register.textnorm import fold
+from desktop.register.views import DossierView, EventView
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    key: str
+    permission: str
+    kind: str | None  # the event it writes (None: not a lifecycle step)
+    label_vi: str
+    label_en: str
+    form: str | None = None  # the form printed after it (forms.config.FormKind value)
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("hand_over", "hand_over", Kind.HANDED_OVER,
+               "Chuyển xử lý / liên thông", "Transfer for processing"),
+    ActionSpec("request_supplement", "request_supplement", Kind.SUPPLEMENT_REQUESTED,
+               "Yêu cầu bổ sung hồ sơ (Mẫu 02)", "Request a supplement (form 02)", "supplement"),
+    ActionSpec("receive_supplement", "receive_supplement", Kind.SUPPLEMENT_RECEIVED,
+               "Nhận hồ sơ bổ sung", "Record the supplement received"),
+    ActionSpec("refuse", "refuse", Kind.REFUSED,
+               "Từ chối tiếp nhận (Mẫu 03)", "Refuse the dossier (form 03)", "refusal"),
+    ActionSpec("request_financial", "request_financial", Kind.FINANCIAL_REQUESTED,
+               "Yêu cầu thực hiện nghĩa vụ tài chính", "Request payment"),
+    ActionSpec("fee", "fee", Kind.FEE_PAID, "Ghi nhận đã nộp phí, lệ phí", "Record the fee paid"),
+    ActionSpec("process", "process", Kind.PROCESSED,
+               "Ghi kết quả giải quyết (kết quả sẵn sàng trả)",
+               "Record the result (ready to return)"),
+    ActionSpec("return_result", "return_result", Kind.RETURNED,
+               "Trả kết quả (tại quầy / bưu chính)", "Return the result (desk / post)"),
+    ActionSpec("rate", "rate", Kind.RATED, "Ghi nhận đánh giá của công dân",
+               "Record the citizen's rating"),
+    ActionSpec("reschedule", "reschedule", Kind.RESCHEDULED,
+               "Xin lỗi và gia hạn (Mẫu 04)", "Apology and extension (form 04)", "apology"),
+    ActionSpec("withdraw", "withdraw", Kind.WITHDRAWN, "Công dân rút hồ sơ", "Withdraw"),
+    ActionSpec("stop", "stop", Kind.STOPPED, "Dừng giải quyết theo đề nghị (Mẫu 05)",
+               "Stop at the applicant's request (form 05)", "stop"),
+    ActionSpec("complain", "complain", Kind.COMPLAINED, "Ghi nhận phản ánh, kiến nghị",
+               "Record a complaint"),
+    ActionSpec("logbook", "logbook", None, "Ghi vào sổ hộ tịch / chứng thực",
+               "Enter in the civil-status / certification book"),
+)
+ACTION_BY_KEY = {a.key: a for a in ACTIONS}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether one action is offered and allowed now; if not allowed, why (in both languages).
+
+    `offered` is False when the user's role may never do it (the UI does not show it);
+    `note_*` is a caution on an allowed step (a second supplement request makes it late).
+    """
+
+    action: ActionSpec
+    offered: bool
+    allowed: bool
+    reason_vi: str = ""
+    reason_en: str = ""
+    note_vi: str = ""
+    note_en: str = ""
+
+    def reason(self, lang: str = "vi") -> str:
+        return self.reason_en if lang == "en" else self.reason_vi
+
+    def note(self, lang: str = "vi") -> str:
+        return self.note_en if lang == "en" else self.note_vi
+
+
+def _state_reason(spec: ActionSpec, view: DossierView, now: datetime) -> tuple[str, str]:
+    status = Status(view.status)
+    label_vi, label_en = status_label(status), status_label(status, "en")
+    if status in TERMINAL_STATES:
+        return (f"Hồ sơ đã kết thúc («{label_vi}»): không còn bước xử lý nào.",
+                f"The dossier is closed ('{label_en}'): no further step is possible.")
+    key = spec.key
+    if key == "stop" and view.result_at is not None:
+        return ("Hồ sơ đã có kết quả giải quyết: không thể dừng giải quyết (Thông báo dừng, "
+                "Mẫu 05, chỉ dùng khi chưa có kết quả).",
+                "The dossier already has a result: processing can no longer be stopped.")
+    if key == "withdraw" and view.result_at is not None:
+        return ("Hồ sơ đã có kết quả giải quyết: không thể rút hồ sơ.",
+                "The dossier already has a result: it can no longer be withdrawn.")
+    if key == "return_result":
+        return ("Chưa có kết quả giải quyết: hãy ghi kết quả trước khi trả.",
+                "There is no result yet: record the result first.")
+    if key == "receive_supplement":
+        return ("Hồ sơ không ở trạng thái chờ bổ sung.",
+                "The dossier is not awaiting a supplement.")
+    if key == "refuse":
+        return ("Chỉ từ chối tiếp nhận khi hồ sơ vừa được tiếp nhận, chưa chuyển xử lý; "
+                f"hồ sơ đang «{label_vi}».",
+                "A dossier can be refused only before it goes to processing; it is "
+                f"'{label_en}'.")
+    if key == "rate":
+        return ("Công dân đánh giá sau khi hồ sơ đã có kết quả.",
+                "The citizen rates the service once the result exists.")
+    if key == "request_financial":
+        return ("Chỉ yêu cầu nghĩa vụ tài chính khi hồ sơ đang được xử lý.",
+                "Payment can be requested only while the dossier is in processing.")
+    if key == "process" and status == Status.PROCESSED:
+        return ("Hồ sơ đã có kết quả giải quyết.", "The dossier already has a result.")
+    if key == "reschedule" and status == Status.PROCESSED:
+        return ("Hồ sơ đã có kết quả: không cần gia hạn.",
+                "The dossier has its result: no extension is needed.")
+    return (f"Bước này không thực hiện được khi hồ sơ đang «{label_vi}».",
+            f"This step is not possible while the dossier is '{label_en}'.")
+
+
+def available_actions(view: DossierView, role: str, now: datetime,
+                      procedure: Procedure | None = None) -> list[Availability]:
+    """Every action with whether the role offers it and the dossier's state allows it."""
+    out = []
+    status = Status(view.status)
+    for spec in ACTIONS:
+        offered = can(role, spec.permission)
+        if spec.key == "logbook":
+            offered = offered and procedure is not None and bool(procedure.book_kind) \
+                and procedure.book_kind != "STD"
+            if status in (Status.PROCESSED, Status.RETURNED):
+                out.append(Availability(spec, offered, True))
+            else:
+                out.append(Availability(
+                    spec, offered, False,
+                    "Ghi sổ sau khi hồ sơ đã có kết quả giải quyết.",
+                    "The book entry is written once the dossier has its result."))
+            continue
+        allowed_from = ALLOWED_FROM.get(spec.kind or "")
+        if allowed_from is not None and status not in allowed_from:
+            vi, en = _state_reason(spec, view, now)
+            out.append(Availability(spec, offered, False, vi, en))
+            continue
+        if spec.key == "reschedule":
+            if view.extension_count >= 1:
+                out.append(Availability(
+                    spec, offered, False,
+                    "Hồ sơ đã được gia hạn một lần; thời hạn trả kết quả chỉ được điều chỉnh "
+                    "một lần.",
+                    "The return date was already extended once; it may be reset only once."))
+                continue
+            if view.due_at is not None:
+                due_local = view.due_at.astimezone(LOCAL_TZ)
+                if now.astimezone(LOCAL_TZ).date() > (due_local - timedelta(days=1)).date():
+                    out.append(Availability(
+                        spec, offered, False,
+                        "Phiếu xin lỗi và gia hạn phải lập chậm nhất 01 ngày trước hạn trả "
+                        f"kết quả ({due_local:%d/%m/%Y}); đã quá thời điểm đó.",
+                        "The apology and extension must be issued at least one day before "
+                        f"the due date ({due_local:%d/%m/%Y}); that time has passed."))
+                    continue
+        if spec.key == "request_supplement" and view.supplement_count >= 1:
+            out.append(Availability(
+                spec, offered, True, note_vi=(
+                    "Hồ sơ đã được yêu cầu bổ sung một lần. Lần thứ hai phải ghi rõ lý do và "
+                    "hồ sơ sẽ bị tính là trễ hạn."),
+                note_en=("A supplement was already requested once. A second request needs a "
+                         "reason and makes the dossier late.")))
+            continue
+        out.append(Availability(spec, offered, True))
+    return out
+
+
+# --- printable forms of a dossier --------------------------------------------------------------
+
+FORM_NUMBERS = {"receipt": "01", "supplement": "02", "refusal": "03", "apology": "04",
+                "stop": "05", "control_slip": "06", "tracking_book": "07"}
+FORM_LABELS = {
+    "receipt": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+                "Receipt and appointment (form 01)"),
+    "supplement": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+                   "Request to supplement (form 02)"),
+    "refusal": ("Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)", "Refusal (form 03)"),
+    "apology": ("Phiếu xin lỗi và đề nghị gia hạn (Mẫu 04)", "Apology and extension (form 04)"),
+    "stop": ("Thông báo dừng giải quyết hồ sơ (Mẫu 05)", "Notice of stopping (form 05)"),
+    "control_slip": ("Phiếu kiểm soát quá trình giải quyết (Mẫu 06)",
+                     "Process control slip (form 06)"),
+}
+_FORM_EVENTS = {"supplement": Kind.SUPPLEMENT_REQUESTED, "refusal": Kind.REFUSED,
+                "apology": Kind.RESCHEDULED, "stop": Kind.STOPPED}
+
+
+def printable_forms(view: DossierView, events: Sequence[EventView]) -> list[str]:
+    """The forms that exist for this dossier (a refusal only once refused, and so on)."""
+    kinds = {e.kind for e in events}
+    out = []
+    if view.code and view.status != Status.REFUSED:
+        out.append("receipt")
+    out += [form for form, kind in _FORM_EVENTS.items() if kind in kinds]
+    out.append("control_slip")
+    return out
+
+
+# --- sync state --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    pending: int  # local events the province server has not acknowledged yet
+    total: int
+    conflict: str | None
+
+    @property
+    def state(self) -> str:
+        if self.conflict:
+            return "conflict"
+        return "pending" if self.pending else "synced"
+
+
+def sync_summary(view: DossierView, events: Iterable[EventView]) -> SyncSummary:
+    events = list(events)
+    pending = sum(1 for e in events if e.origin == "local" and not e.acked)
+    return SyncSummary(pending, len(events), view.conflict)
+
+
+# --- home screen -------------------------------------------------------------------------------
+
+HOME_KEYS = ("received_today", "due_today", "overdue", "awaiting_supplement", "not_synced")
+
+
+def home_filter(key: str, now: datetime) -> DossierFilter:
+    """The list behind each count of the home screen."""
+    if key == "received_today":
+        day = now.astimezone(LOCAL_TZ).date()
+        start = datetime.combine(day, time(0), LOCAL_TZ)
+        return DossierFilter(received_from=start, received_to=start + timedelta(days=1))
+    if key == "due_today":
+        return DossierFilter(due="today")
+    if key == "overdue":
+        return DossierFilter(due="overdue")
+    if key == "awaiting_supplement":
+        return DossierFilter(statuses=(int(Status.SUPPLEMENT),))
+    if key == "not_synced":
+        return DossierFilter(unsynced=True)
+    raise KeyError(key)
+
+
+OPEN_STATUS_CODES = tuple(sorted(int(s) for s in OPEN_STATES))
+
+
+# --- procedures --------------------------------------------------------------------------------
+
+
+def find_procedures(catalogue: Catalogue, query: str, limit: int = 50) -> list[Procedure]:
+    """Procedures whose name, code or field match every typed word as a prefix, accents ignored.
+
+    "xac nhan hon" finds "Cấp Giấy xác nhận tình trạng hôn nhân"; an empty query lists all.
+    """
+    tokens = fold(query).split()
+    fields = {f.code: f.name for f in catalogue.fields}
+    out = []
+    for proc in catalogue.procedures:
+        words = fold(" ".join((proc.name, proc.code.replace("_", " "),
+                               proc.national_code or "", fields.get(proc.field, "")))).split()
+        if all(any(w.startswith(t) for w in words) for t in tokens):
+            out.append(proc)
+            if len(out) >= limit:
+                break
+    return out
+
+
+# --- logbook entry fields ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryField:
+    key: str
+    label_vi: str
+    label_en: str
+    required: bool = False
+    prefill: str | None = None  # "name", "birth_date", "id_number", "address", "sex"
+
+    def label(self, lang: str = "vi") -> str:
+        return self.label_en if lang == "en" else self.label_vi
+
+
+_F = EntryField
+BOOK_FIELDS: dict[str, tuple[EntryField, ...]] = {
+    "KS": (_F("ho_ten", "Họ, chữ đệm, tên người được khai sinh", "Child's full name", True),
+           _F("gioi_tinh", "Giới tính", "Sex"), _F("ngay_sinh", "Ngày, tháng, năm sinh",
+                                                    "Date of birth", True),
+           _F("noi_sinh", "Nơi sinh", "Place of birth"), _F("que_quan", "Quê quán", "Home town"),
+           _F("dan_toc", "Dân tộc", "Ethnicity"), _F("quoc_tich", "Quốc tịch", "Nationality"),
+           _F("ho_ten_me", "Họ tên người mẹ", "Mother's name"),
+           _F("ho_ten_cha", "Họ tên người cha", "Father's name"),
+           _F("so_dinh_danh", "Số định danh cá nhân", "Personal identification number"),
+           _F("nguoi_di_khai", "Người đi khai sinh", "Declarant", True, "name")),
+    "KH": (_F("ho_ten_chong", "Họ tên bên chồng", "Husband's name", True, "name"),
+           _F("ngay_sinh_chong", "Ngày sinh bên chồng", "Husband's birth date"),
+           _F("giay_to_chong", "Giấy tờ tùy thân bên chồng", "Husband's ID paper"),
+           _F("ho_ten_vo", "Họ tên bên vợ", "Wife's name", True),
+           _F("ngay_sinh_vo", "Ngày sinh bên vợ", "Wife's birth date"),
+           _F("giay_to_vo", "Giấy tờ tùy thân bên vợ", "Wife's ID paper")),
+    "KT": (_F("ho_ten", "Họ tên người chết", "Deceased's name", True),
+           _F("ngay_sinh", "Ngày sinh", "Date of birth"),
+           _F("ngay_chet", "Ngày, giờ chết", "Date and time of death", True),
+           _F("noi_chet", "Nơi chết", "Place of death"),
+           _F("nguyen_nhan", "Nguyên nhân chết", "Cause of death"),
+           _F("nguoi_di_khai", "Người đi khai tử", "Declarant", True, "name")),
+    "GH": (_F("nguoi_giam_ho", "Người giám hộ", "Guardian", True, "name"),
+           _F("nguoi_duoc_giam_ho", "Người được giám hộ", "Ward", True),
+           _F("noi_dung", "Nội dung (đăng ký / chấm dứt)", "Registration or termination")),
+    "NCMC": (_F("nguoi_nhan", "Người nhận", "Person recognising", True, "name"),
+             _F("nguoi_duoc_nhan", "Người được nhận", "Person recognised", True),
+             _F("quan_he", "Quan hệ (cha, mẹ, con)", "Relationship")),
+    "TDCC": (_F("ho_ten", "Họ tên người được thay đổi, cải chính", "Person concerned", True,
+                "name"),
+             _F("noi_dung", "Nội dung thay đổi, cải chính, bổ sung", "What changes", True),
+             _F("can_cu", "Căn cứ", "Grounds")),
+    "XNHN": (_F("ho_ten", "Họ tên người được xác nhận", "Full name", True, "name"),
+             _F("ngay_sinh", "Ngày sinh", "Date of birth", False, "birth_date"),
+             _F("so_dinh_danh", "Số định danh cá nhân", "Identification number", False,
+                "id_number"),
+             _F("noi_cu_tru", "Nơi cư trú", "Residence", False, "address"),
+             _F("tinh_trang", "Tình trạng hôn nhân", "Marital status", True),
+             _F("muc_dich", "Mục đích sử dụng", "Purpose")),
+    "GCNN": (_F("ho_ten", "Họ tên", "Full name", True, "name"),
+             _F("viec_ho_tich", "Việc hộ tịch đã giải quyết ở nước ngoài", "Event", True),
+             _F("co_quan", "Cơ quan nước ngoài đã giải quyết", "Foreign authority")),
+    "BSTL": (_F("ho_ten", "Người yêu cầu", "Requester", True, "name"),
+             _F("loai_trich_luc", "Loại trích lục", "Kind of extract", True),
+             _F("so_ban", "Số bản", "Copies")),
+}
+CERTIFICATION_FIELDS = (
+    _F("nguoi_yeu_cau", "Người yêu cầu chứng thực", "Requester", True, "name"),
+    _F("giay_to", "Tên giấy tờ, văn bản", "Document", True),
+    _F("so_ban", "Số bản", "Copies"),
+    _F("ghi_chu", "Ghi chú", "Note"),
+)
+GENERIC_FIELDS = (_F("ho_ten", "Họ tên", "Full name", True, "name"),
+                  _F("noi_dung", "Nội dung", "Content", True))
+
+
+def entry_fields(book_kind: str, group: str = "") -> tuple[EntryField, ...]:
+    if book_kind in BOOK_FIELDS:
+        return BOOK_FIELDS[book_kind]
+    if group == "certification" or book_kind.startswith("SCT"):
+        return CERTIFICATION_FIELDS
+    return GENERIC_FIELDS
+
+
+def prefill_entry(fields: Sequence[EntryField], view: DossierView | None) -> dict[str, str]:
+    """Values a dossier already gives for an entry (the applicant's name, birth date...)."""
+    if view is None:
+        return {}
+    applicant: dict[str, Any] = view.details.get("applicant", {}) or {}
+    source = {"name": view.applicant_name, "id_number": view.applicant_id_number or "",
+              "address": view.applicant_address or "", "sex": applicant.get("sex", ""),
+              "birth_date": _dmy(applicant.get("birth_date", ""))}
+    return {f.key: source[f.prefill] for f in fields if f.prefill and source.get(f.prefill)}
+
+
+def _dmy(iso: str) -> str:
+    try:
+        y, m, d = iso.split("-")
+        return f"{d}/{m}/{y}"
+    except ValueError:
+        return iso or ""
+
+
+# --- maintenance -------------------------------------------------------------------------------
+
+
+def daily_backup(register: Any, extra_folder: str | None = None) -> list[Path]:
+    """Today's daily and this week's weekly copy (if missing), plus one in `extra_folder`.
+
+    The UI opens the register without the automatic backup (a copy of a large register
+    takes seconds) and runs this in the background once the officer is at work.
+    """
+    made = backup_mod.auto_backup(register.path, paths.backup_dir(), register.clock())
+    if extra_folder:
+        day = register.clock().astimezone(LOCAL_TZ).date().isoformat()
+        target = Path(extra_folder) / f"motcua-{day}.sqlite3"
+        if not target.exists():
+            made.append(register.backup(target))
+    return made
+
+
+def backup_now(register: Any, folder: str) -> Path:
+    """A copy of the register in `folder` now, named after the local date and time."""
+    stamp = register.clock().astimezone(LOCAL_TZ).strftime("%Y-%m-%d_%H%M")
+    return Path(register.backup(Path(folder) / f"motcua-{stamp}.sqlite3"))

@@ -1,0 +1,1 @@
+"""The Qt desktop interface of motcua: windows, dialogs, table models (the only Qt users)."""

@@ -1,0 +1,80 @@
+"""Log in with a local account (passwords checked by the register with scrypt, in a worker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.register.views import AccountView
+from desktop.ui import settings as opts
+from desktop.ui.errors import is_known, report, user_message
+from desktop.ui.i18n import _
+from desktop.ui.ops import run_op
+from desktop.ui.qt import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.ui.widgets import banner, heading, show_banner
+
+
+class LoginDialog(QDialog):
+    def __init__(self, register: Any, settings: opts.UiSettings, office_name: str = "",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.register = register
+        self.settings = settings
+        self.user: AccountView | None = None
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(_("Đăng nhập — motcua"))
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(_("Đăng nhập"), 15))
+        if office_name:
+            layout.addWidget(QLabel(office_name))
+        form = QFormLayout()
+        self.username = QLineEdit(settings.get(opts.LAST_USER))
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Tên đăng nhập"), self.username)
+        form.addRow(_("Mật khẩu"), self.password)
+        layout.addLayout(form)
+        self.error = banner("error")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton(_("Đăng nhập"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("loginButton")
+        self.ok.setDefault(True)
+        cancel = buttons.addButton(_("Thoát"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok.clicked.connect(self.attempt)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def attempt(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
+        if not username or not password:
+            show_banner(self.error, _("Hãy nhập tên đăng nhập và mật khẩu."))
+            return
+        self.ok.setEnabled(False)
+        run_op(lambda ctx: self.register.authenticate(username, password),
+               on_success=self._done, on_failure=self._failed, parent=self)
+
+    def _done(self, user: AccountView) -> None:
+        self.user = user
+        self.settings.set(opts.LAST_USER, user.username)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok.setEnabled(True)
+        if not is_known(exc):
+            report(self, exc)
+            return
+        show_banner(self.error, user_message(exc))
+        self.password.selectAll()
+        self.password.setFocus()

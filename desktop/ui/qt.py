@@ -1,0 +1,128 @@
+"""The one door through which PyQt6 enters motcua: every Qt name the UI uses, re-exported.
+
+Widgets import from here, never from PyQt6 directly, so a Qt upgrade (or a port) touches
+one file. Only desktop/ui and desktop/app.py may import this module.
+"""
+
+from __future__ import annotations
+
+from PyQt6 import sip
+from PyQt6.QtCore import (
+    QAbstractTableModel,
+    QBuffer,
+    QByteArray,
+    QDate,
+    QDateTime,
+    QElapsedTimer,
+    QEvent,
+    QIODevice,
+    QItemSelectionModel,
+    QLocale,
+    QMarginsF,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRect,
+    QRectF,
+    QRunnable,
+    QSettings,
+    QSize,
+    QSizeF,
+    QSortFilterProxyModel,
+    QStringListModel,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTime,
+    QTimer,
+    QtMsgType,
+    QUrl,
+    pyqtSignal,
+    pyqtSlot,
+    qInstallMessageHandler,
+)
+from PyQt6.QtGui import (
+    QAction,
+    QBrush,
+    QCloseEvent,
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QRawFont,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PyQt6.QtPdf import QPdfDocument
+from PyQt6.QtPrintSupport import (
+    QPrintDialog,
+    QPrinter,
+    QPrinterInfo,
+    QPrintPreviewDialog,
+)
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QStatusBar,
+    QStyle,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+Signal = pyqtSignal
+Slot = pyqtSlot
+
+__all__ = [name for name in dir() if name[0].isupper() or name in (
+    "sip", "pyqtSignal", "pyqtSlot", "qInstallMessageHandler")]

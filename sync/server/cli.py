@@ -1,0 +1,198 @@
+"""`motcua-server run` (the HTTP server) and `motcua-server admin ...` (offices, codes, rules)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sync.server.config import normalise_db_url
+from sync.server.errors import AdminError
+
+log = logging.getLogger("sync.server")
+
+DB_HELP = ("database URL (postgresql://user:pass@host/db) or SQLite file path; default "
+           "$MOTCUA_SERVER_DB, else motcua-server.sqlite3 in $MOTCUA_SERVER_HOME or the user "
+           "data folder")
+
+
+def _open_store(db: str | None) -> Any:
+    from sync.server.db import make_engine, migrate
+    from sync.server.store import ServerStore
+
+    engine = make_engine(normalise_db_url(db))
+    migrate(engine)
+    return ServerStore(engine)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    store = _open_store(args.db)
+    log.info("database %s, epoch %s", store.engine.url.render_as_string(hide_password=True),
+             store.epoch)
+    uvicorn.run(create_app(store), host=args.host, port=args.port,
+                log_level=args.log_level.lower(), timeout_graceful_shutdown=5,
+                server_header=False)
+    return 0
+
+
+def cmd_add_office(args: argparse.Namespace) -> int:
+    office = _open_store(args.db).add_office(args.province_code, args.commune_code,
+                                             args.agency_id or "", args.name)
+    print(office.office_id)
+    print(f"{office.name} (province {office.province_code}, commune {office.commune_code})",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_enroll_code(args: argparse.Namespace) -> int:
+    code, expires = _open_store(args.db).make_enroll_code(args.office_id, args.ttl_hours)
+    print(code)
+    print(f"one-time code for office {args.office_id}, valid until {expires} (UTC)",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    device = _open_store(args.db).revoke(args.device_id)
+    print(f"device {device.device_id} of office {device.office_id} revoked at "
+          f"{device.revoked_at}")
+    return 0
+
+
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AdminError(f"Cannot read {path}: {exc.strerror}.") from None
+    except ValueError as exc:
+        raise AdminError(f"{path} is not valid JSON: {exc}.") from None
+
+
+def cmd_publish(kind: str) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        seq, version = _open_store(args.db).publish(kind, _read_json(args.file))
+        print(f"{kind} {version} published (sequence {seq})")
+        return 0
+    return run
+
+
+def cmd_agency_event(args: argparse.Namespace) -> int:
+    event = _open_store(args.db).agency_event(
+        args.dossier, args.office, args.kind, args.unit, outcome=args.outcome,
+        note=args.note or "", to_unit=args.to_unit)
+    print(event["uid"])
+    print(f"{event['kind']} recorded on dossier {event['stream']} by {event['device_id']}",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_list_offices(args: argparse.Namespace) -> int:
+    for o in _open_store(args.db).offices():
+        print(f"{o.office_id}\t{o.province_code}\t{o.commune_code}\t{o.agency_id}\t{o.name}")
+    return 0
+
+
+def cmd_list_devices(args: argparse.Namespace) -> int:
+    for d in _open_store(args.db).devices(args.office):
+        state = f"revoked {d.revoked_at}" if d.revoked_at else "active"
+        print(f"{d.device_id}\t{d.office_id}\tslot {d.slot}\thead {d.head_seq}\t{state}\t"
+              f"{d.name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motcua-server",
+                                     description="motcua reference province server")
+    parser.add_argument("--log-level", default="INFO",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="serve the sync API (migrates the database first)")
+    run.add_argument("--db", help=DB_HELP)
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.set_defaults(func=cmd_run)
+
+    # --db is accepted before or after the admin subcommand.
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+    admin = sub.add_parser("admin", help="offices, enrollment codes, devices, publications")
+    admin.add_argument("--db", help=DB_HELP)
+    tasks = admin.add_subparsers(dest="task", required=True)
+
+    p = tasks.add_parser("add-office", parents=[db_option],
+                         help="create a commune office (prints its id)")
+    p.add_argument("province_code", type=int)
+    p.add_argument("commune_code", type=int)
+    p.add_argument("--agency-id", help="the office's electronic agency id (e.g. 000.00.01.H29)")
+    p.add_argument("--name", help='default "Bộ phận một cửa <commune>"')
+    p.set_defaults(func=cmd_add_office)
+
+    p = tasks.add_parser("enroll-code", parents=[db_option],
+                         help="make a one-time enrollment code (prints it)")
+    p.add_argument("office_id")
+    p.add_argument("--ttl-hours", type=float, default=72.0)
+    p.set_defaults(func=cmd_enroll_code)
+
+    p = tasks.add_parser("revoke", parents=[db_option], help="revoke a device's token")
+    p.add_argument("device_id")
+    p.set_defaults(func=cmd_revoke)
+
+    p = tasks.add_parser("publish-catalogue", parents=[db_option],
+                         help="publish a procedure catalogue (JSON)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_publish("catalogue"))
+
+    p = tasks.add_parser("publish-calendar", parents=[db_option],
+                         help="publish calendar overrides (format of resources/calendar/*.json)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_publish("calendar"))
+
+    p = tasks.add_parser("agency-event", parents=[db_option],
+                         help="record an agency's update on a transferred dossier")
+    p.add_argument("dossier", help="the dossier's uid or code")
+    p.add_argument("--office", required=True, help="the office the dossier belongs to")
+    p.add_argument("--kind", required=True, choices=["handed_over", "processed"])
+    p.add_argument("--unit", required=True, help='the agency, e.g. "Công an xã ..."')
+    p.add_argument("--outcome", choices=["approved", "rejected"],
+                   help="for --kind processed")
+    p.add_argument("--note", default="")
+    p.add_argument("--to-unit", help="for --kind handed_over: the receiving unit "
+                                     "(default: the office)")
+    p.set_defaults(func=cmd_agency_event)
+
+    p = tasks.add_parser("list-offices", parents=[db_option], help="list the offices")
+    p.set_defaults(func=cmd_list_offices)
+
+    p = tasks.add_parser("list-devices", parents=[db_option], help="list enrolled devices")
+    p.add_argument("--office")
+    p.set_defaults(func=cmd_list_devices)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=getattr(logging, args.log_level),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if args.command == "admin":
+        # Admin output is for the operator; the library's info lines would only be noise.
+        logging.getLogger("sync.server").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        return int(args.func(args))
+    except AdminError as exc:
+        print(f"motcua-server: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,418 @@
+"""Faults are the normal case: a real server process, real register files, and the
+fault-injecting proxy (sync.faultproxy) between them.
+
+- a full sync cut at many byte offsets in both directions, then synced again: the register
+  and the server hold exactly the same events, none twice;
+- stalls in both directions are detected and retried;
+- HTTP 500/503/429 (Retry-After), malformed JSON, a truncated gzip body, a wrong content
+  type: a clear error, a retry, nothing lost;
+- `motcua sync` killed with SIGKILL at random moments during a sync, again and again: a
+  clean sync afterwards converges.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from server_fixtures import ServerProcess
+from test_sync_client_support import (
+    add_dossiers,
+    cli_env_with_keyring,
+    keyring_in,
+    make_register,
+    register_uids,
+    server_uids,
+)
+
+from conftest import FixedClock, local_time, motcua_command
+from desktop.register.service import Register
+from desktop.register.syncstore import RegisterSyncStore
+from sync.client import HttpTransport, RetryPolicy, SyncEngine, SyncResult, enroll
+from sync.credentials import CredentialStore
+from sync.faultproxy import FaultProxy, HttpFault, HttpFaultInjector
+
+FAST = RetryPolicy(attempts=3, base_s=0.005, cap_s=0.02)
+CUTS_PER_DIRECTION = 50
+
+
+@dataclass
+class Net:
+    """One server, one office, and registers enrolled through the proxy or directly."""
+
+    srv: ServerProcess
+    db: Path
+    office: str
+    admin: Any
+    proxy: FaultProxy
+    credentials: CredentialStore
+    clock: FixedClock
+    home: Path
+    a: Register  # behind the proxy
+    b: Register  # straight to the server: makes events for A to pull
+    span_up: int = 0
+    span_down: int = 0
+
+    def store(self, reg: Register) -> RegisterSyncStore:
+        return RegisterSyncStore(reg)
+
+    def sync(self, reg: Register, *, stall_s: float = 5.0, policy: RetryPolicy = FAST,
+             sleeps: list[float] | None = None) -> SyncResult:
+        store = RegisterSyncStore(reg)
+        transport = HttpTransport(store.get_state("server_url") or "", connect_timeout_s=2,
+                                  stall_timeout_s=stall_s)
+        sleep = sleeps.append if sleeps is not None else (lambda s: time.sleep(min(s, 0.05)))
+        try:
+            return SyncEngine(store, transport, self.credentials, policy=policy,
+                              rng=random.Random(3), sleep=sleep).run_once()
+        finally:
+            transport.close()
+
+    def enroll(self, reg: Register, url: str) -> None:
+        transport = HttpTransport(url)
+        try:
+            enroll(RegisterSyncStore(reg), transport, self.credentials,
+                   self.admin.make_enroll_code(self.office)[0])
+        finally:
+            transport.close()
+
+    def server_uids(self) -> list[str]:
+        return server_uids(self.db, self.office)
+
+    def assert_same_events(self, reg: Register) -> None:
+        local = register_uids(reg.path)
+        remote = self.server_uids()
+        assert len(local) == len(set(local)), "an event twice in the register"
+        assert len(remote) == len(set(remote)), "an event twice on the server"
+        assert set(local) == set(remote)
+        assert RegisterSyncStore(reg).pending_count() == 0
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Net]:
+    from sync.server.db import make_engine
+    from sync.server.store import ServerStore
+
+    root = tmp_path_factory.mktemp("faults")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOTCUA_HOME", str(root / "home"))
+        srv = ServerProcess(f"sqlite:///{root / 'server' / 'server.sqlite3'}", root / "server")
+        srv.start()
+        admin = ServerStore(make_engine(srv.db_url))
+        office = admin.add_office(1, 70, "000.00.01.H29").office_id
+        proxy = FaultProxy(srv.url).start()
+        clock = FixedClock(local_time(2026, 11, 16, 8, 0))
+        a = make_register(root / "a.sqlite3", clock, set_up=False)
+        b = make_register(root / "b.sqlite3", clock, set_up=False)
+        n = Net(srv, Path(srv.db_url.removeprefix("sqlite:///")), office, admin, proxy,
+                CredentialStore(keyring_in(root / "xdg")), clock, root, a, b)
+        n.enroll(a, proxy.url)
+        n.enroll(b, srv.url)
+        # Calibrate: the bytes of one typical round through the proxy.
+        prepare_round(n)
+        proxy.reset_counters()
+        assert n.sync(a).ok
+        stats = proxy.stats()
+        n.span_up, n.span_down = stats.bytes_up, stats.bytes_down
+        n.assert_same_events(a)
+        try:
+            yield n
+        finally:
+            proxy.stop()
+            a.close()
+            b.close()
+            srv.stop()
+
+
+def prepare_round(n: Net) -> None:
+    """60 new events: 20 to push from A, 10 dossiers' worth from B for A to pull."""
+    add_dossiers(n.b, n.clock, 5)
+    assert n.sync(n.b).ok
+    add_dossiers(n.a, n.clock, 10)
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+@pytest.mark.parametrize("index", range(CUTS_PER_DIRECTION))
+def test_a_sync_cut_at_any_byte_offset_converges_once_the_network_returns(
+        net: Net, direction: str, index: int) -> None:
+    span = net.span_up if direction == "up" else net.span_down
+    offset = int(span * (index + 0.5) / CUTS_PER_DIRECTION)
+    prepare_round(net)
+    net.proxy.reset_counters()
+    net.proxy.set(**{f"cut_{direction}_at": offset}, down_after_cut=True,
+                  cut_mode="reset" if index % 2 else "close")
+    try:
+        cut = net.sync(net.a)
+        assert net.proxy.stats().cuts == 1, "the cut did not happen"
+        if not cut.ok:
+            assert cut.error is not None and cut.error.transient
+            assert cut.error.code in ("connection_lost", "unreachable", "stall", "timeout",
+                                      "bad_response"), cut.error
+    finally:
+        net.proxy.heal()
+    again = net.sync(net.a)
+    assert again.ok, again.error
+    net.assert_same_events(net.a)
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_a_stalled_transfer_is_detected_and_retried(net: Net, direction: str) -> None:
+    prepare_round(net)
+    net.proxy.reset_counters()
+    span = net.span_up if direction == "up" else net.span_down
+    net.proxy.set(**{f"stall_{direction}_at": span // 2})
+    try:
+        result = net.sync(net.a, stall_s=0.5)
+    finally:
+        net.proxy.heal()
+    assert net.proxy.stats().stalls == 1
+    assert result.ok and result.retries >= 1
+    net.assert_same_events(net.a)
+
+
+def test_a_slow_link_with_latency_and_a_bandwidth_cap_still_syncs(net: Net) -> None:
+    prepare_round(net)
+    net.proxy.set(latency_s=0.03, bandwidth=40_000)
+    try:
+        result = net.sync(net.a)
+    finally:
+        net.proxy.set(latency_s=0.0, bandwidth=None)
+    assert result.ok and result.retries == 0
+    net.assert_same_events(net.a)
+
+
+# --- HTTP-level faults ---------------------------------------------------------------------
+
+HTTP_FAULTS = {
+    "500 on push": HttpFault("status", 500, path="/push"),
+    "500 after the push was stored": HttpFault("status_after", 500, path="/push"),
+    "503 with Retry-After": HttpFault("status", 503, retry_after="3", path="/status"),
+    "429 with Retry-After": HttpFault("status", 429, retry_after="2", path="/pull"),
+    "malformed JSON after the push was stored": HttpFault("malformed_json", path="/push"),
+    "truncated gzip pull": HttpFault("truncated_gzip", path="/pull"),
+    "wrong content type": HttpFault("wrong_content_type", path="/push"),
+}
+EXPECTED_CODE = {"status": "server_error", "status_after": "server_error",
+                 "malformed_json": "bad_response", "truncated_gzip": "bad_response",
+                 "wrong_content_type": "bad_response"}
+
+
+@pytest.fixture(scope="module")
+def injector(net: Net) -> Iterator[tuple[HttpFaultInjector, Register]]:
+    """A reverse proxy that spoils answers, and a register enrolled through it."""
+    with HttpFaultInjector(net.srv.url) as inj:
+        c = make_register(net.home / "c.sqlite3", net.clock, set_up=False)
+        net.enroll(c, inj.url)
+        assert net.sync(c).ok
+        yield inj, c
+        c.close()
+
+
+@pytest.mark.parametrize("name", list(HTTP_FAULTS))
+def test_a_spoiled_answer_is_retried_and_nothing_is_lost(
+        net: Net, injector: tuple[HttpFaultInjector, Register], name: str) -> None:
+    inj, c = injector
+    fault = HTTP_FAULTS[name]
+    add_dossiers(c, net.clock, 3)
+    add_dossiers(net.b, net.clock, 2)
+    assert net.sync(net.b).ok
+    inj.add(fault)
+    sleeps: list[float] = []
+    result = net.sync(c, sleeps=sleeps)
+    assert [k for _, p, k in inj.log if k] and not inj.faults, "the fault was not served"
+    inj.log.clear()
+    assert result.ok and result.retries == 1, result.error
+    if fault.retry_after is not None:
+        assert sleeps == [float(fault.retry_after)]  # Retry-After honoured
+    net.assert_same_events(c)
+
+
+@pytest.mark.parametrize("name", list(HTTP_FAULTS))
+def test_a_fault_that_persists_ends_the_run_with_a_clear_error_and_loses_nothing(
+        net: Net, injector: tuple[HttpFaultInjector, Register], name: str) -> None:
+    inj, c = injector
+    fault = HTTP_FAULTS[name]
+    add_dossiers(c, net.clock, 2)
+    add_dossiers(net.b, net.clock, 2)
+    assert net.sync(net.b).ok
+    inj.add(*[fault] * FAST.attempts)
+    failed = net.sync(c, sleeps=[])
+    inj.faults.clear()
+    inj.log.clear()
+    assert not failed.ok and failed.error is not None
+    expected = {503: "unavailable", 429: "rate_limited"}.get(fault.status) \
+        if fault.kind == "status" else None
+    assert failed.error.code == (expected or EXPECTED_CODE[fault.kind])
+    assert failed.error.transient and failed.retries == FAST.attempts - 1
+    assert failed.error.message_vi and failed.error.message_en
+    again = net.sync(c)
+    assert again.ok, again.error
+    net.assert_same_events(c)
+
+
+# --- SIGKILL of the client during sync -----------------------------------------------------
+
+KILLS = 20
+
+
+def _wait_for_connection(proxy: FaultProxy, before: int, proc: subprocess.Popen[Any],
+                         limit: float = 10.0) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        if proxy.stats().connections > before:
+            return True
+        time.sleep(0.005)
+    return False
+
+
+@pytest.mark.slow
+def test_motcua_sync_killed_at_random_moments_converges_on_a_clean_sync(net: Net) -> None:
+    home, xdg = net.home / "killed", net.home / "xdg"
+    env = cli_env_with_keyring(home, xdg)
+    code = net.admin.make_enroll_code(net.office)[0]
+    enrolled = subprocess.run([*motcua_command(), "enroll", net.proxy.url, code], env=env,
+                              capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert enrolled.returncode == 0, enrolled.stderr
+    path = home / "register.sqlite3"
+
+    def add_work(i: int) -> None:
+        with Register.open(path, clock=net.clock, auto_backup=False) as reg:
+            add_dossiers(reg, net.clock, 15, start=i)
+        add_dossiers(net.b, net.clock, 4, start=i)
+        assert net.sync(net.b).ok
+
+    # A slow link, so that a sync lasts long enough to be killed in the middle of it.
+    net.proxy.set(latency_s=0.02, bandwidth=60_000)
+    rng = random.Random(20261116)
+    try:
+        add_work(0)
+        before = net.proxy.stats().connections
+        proc = subprocess.Popen([*motcua_command(), "sync"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        assert _wait_for_connection(net.proxy, before, proc)
+        started = time.monotonic()
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+        window = time.monotonic() - started  # how long the network part of a sync lasts
+        killed_mid_sync = 0
+        for i in range(KILLS + 2):
+            add_work(15 * (i + 1))
+            before = net.proxy.stats().connections
+            proc = subprocess.Popen([*motcua_command(), "sync"], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if _wait_for_connection(net.proxy, before, proc):
+                time.sleep(rng.uniform(0.0, window * 1.2))
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+                killed_mid_sync += 1
+            proc.wait(30)
+        assert killed_mid_sync >= KILLS
+    finally:
+        net.proxy.set(latency_s=0.0, bandwidth=None)
+    clean = subprocess.run([*motcua_command(), "sync"], env=env, capture_output=True,
+                           text=True, encoding="utf-8", timeout=120)
+    assert clean.returncode == 0, clean.stderr
+    with Register.open(path, clock=net.clock, auto_backup=False) as reg:
+        net.assert_same_events(reg)
+        assert reg.check().ok
+
+
+# --- the proxy itself ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def echo() -> Iterator[int]:
+    """A TCP echo server on 127.0.0.1; yields its port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+
+            def echo_back(c: socket.socket = conn) -> None:
+                with c:
+                    while data := c.recv(65536):
+                        c.sendall(data)
+
+            threading.Thread(target=echo_back, daemon=True).start()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    yield sock.getsockname()[1]
+    stop.set()
+    t.join(1)
+    sock.close()
+
+
+def _read_all(conn: socket.socket, limit: float = 3.0) -> tuple[bytes, str]:
+    conn.settimeout(limit)
+    got = b""
+    try:
+        while data := conn.recv(65536):
+            got += data
+        return got, "eof"
+    except ConnectionResetError:
+        return got, "reset"
+    except TimeoutError:
+        return got, "timeout"
+
+
+def test_the_proxy_cuts_after_exactly_n_bytes_and_can_reset_or_stall(echo: int) -> None:
+    with FaultProxy(("127.0.0.1", echo)) as proxy:
+        with socket.create_connection(("127.0.0.1", proxy.port)) as c:
+            c.sendall(b"x" * 5000)
+            proxy.set(cut_down_at=3000)
+            got, how = _read_all(c)
+        assert len(got) == 3000 and how == "eof"
+        proxy.reset_counters()
+        proxy.set(cut_down_at=10, cut_mode="reset")
+        with socket.create_connection(("127.0.0.1", proxy.port)) as c:
+            c.sendall(b"y" * 100)
+            got, how = _read_all(c)
+        assert len(got) == 10 and how == "reset"
+        proxy.heal()
+        proxy.reset_counters()
+        proxy.set(stall_down_at=20)
+        with socket.create_connection(("127.0.0.1", proxy.port)) as c:
+            c.sendall(b"z" * 100)
+            got, how = _read_all(c, 0.5)
+        assert len(got) == 20 and how == "timeout"
+        proxy.heal()
+        proxy.set(down=True)
+        with socket.create_connection(("127.0.0.1", proxy.port)) as c:
+            c.sendall(b"w")
+            got, how = _read_all(c)
+        assert got == b"" and how in ("reset", "eof")
+        assert proxy.stats().refused == 1
+
+
+def test_the_proxy_delays_and_paces_what_it_forwards(echo: int) -> None:
+    with FaultProxy(("127.0.0.1", echo), latency_s=0.05, bandwidth=100_000) as proxy:
+        with socket.create_connection(("127.0.0.1", proxy.port)) as c:
+            started = time.monotonic()
+            c.sendall(b"p" * 20_000)
+            got = b""
+            while len(got) < 20_000:
+                got += c.recv(65536)
+            elapsed = time.monotonic() - started
+    # Lower bounds only (the machine may be slow, never faster than the link):
+    # two one-way latencies, and 20 kB through a 100 kB/s link each way, pipelined.
+    assert elapsed >= 0.1 + 0.2
+    assert proxy.stats().bytes_up == proxy.stats().bytes_down == 20_000
