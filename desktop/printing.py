@@ -13,8 +13,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.register.catalogue import Catalogue, Procedure
+from desktop.register.catalogue import Procedure
 from desktop.register.errors import NotFoundError, ValidationError
+from desktop.register.events import parse_utc
 from desktop.register.lifecycle import LOCAL_TZ, Kind
 from desktop.register.queries import DossierFilter
 from desktop.register.service import ENTRIES_PER_PAGE, Register
@@ -28,6 +29,7 @@ from forms.records import (
     CertificationBook,
     CivilStatusBook,
     ControlSlip,
+    FormRecord,
     HandOverRow,
     OfficeHeader,
     Person,
@@ -40,8 +42,7 @@ from forms.records import (
 )
 from forms.render import render
 
-Record = (Receipt | SupplementRequest | Refusal | ApologyExtension | StopNotice | ControlSlip
-          | TrackingBook | CivilStatusBook | CertificationBook)
+Record = FormRecord
 
 UNIT_PREFIXES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
 RETURN_METHODS = {"desk": "Tại Bộ phận một cửa", "post": "Qua dịch vụ bưu chính công ích",
@@ -80,10 +81,9 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TZ).date()
 
 
-def _procedure(reg: Register, view: DossierView) -> tuple[Catalogue, Procedure]:
+def _procedure(reg: Register, view: DossierView) -> Procedure:
     """The procedure as it stood in the catalogue version the dossier was received under."""
-    catalogue = reg.catalogues().get(view.catalogue_version)
-    return catalogue, catalogue.procedure(view.procedure_code)
+    return reg.catalogues().get(view.catalogue_version).procedure(view.procedure_code)
 
 
 def processing_time_text(proc: Procedure, cutoff_hour: int = 15) -> str:
@@ -117,7 +117,7 @@ def _last_event(reg: Register, view: DossierView, kind: str, what_vi: str,
 
 
 def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    return parse_utc(text) if text else None
 
 
 # --------------------------------------------------------------------------- forms 01–06
@@ -129,7 +129,7 @@ def receipt_record(reg: Register, ref: str) -> Receipt:
     if view.received_at is None or view.appointment_at is None or not view.code:
         raise ValidationError(f"Hồ sơ {ref} chưa được tiếp nhận: chưa có giấy tiếp nhận.",
                               f"Dossier {ref} has not been received: no receipt yet.")
-    _, proc = _procedure(reg, view)
+    proc = _procedure(reg, view)
     d = view.details
     rep = d.get("representative")
     tracking = d.get("tracking") or {}
@@ -364,10 +364,10 @@ def book_record(reg: Register, kind: str, year: int, volume: int | None = None
                               total_entries=c["entries"], voided=c.get("voided", 0),
                               first_number=c.get("first_number", 1),
                               last_number=c.get("last_number", 0))
-    common: dict[str, Any] = dict(office=office, kind_code=book_kind.code,
-                                  kind_name=book_kind.name, year=year, volume=vol.volume_no,
-                                  entries=items, opened_on=_local_day(vol.opened_at),
-                                  closing=closing)
+    common: dict[str, Any] = {
+        "office": office, "kind_code": book_kind.code, "kind_name": book_kind.name,
+        "year": year, "volume": vol.volume_no, "entries": items,
+        "opened_on": _local_day(vol.opened_at), "closing": closing}
     if book_kind.group == "certification":
         return CertificationBook(**common, symbol=book_kind.symbol or "")
     return CivilStatusBook(**common)
@@ -385,11 +385,13 @@ BUILDERS: dict[FormKind, Callable[[Register, str], Record]] = {
 }
 
 
-def form_record(reg: Register, ref: str, form_no: str | int,
+def form_record(reg: Register, ref: str, form_no: str | int | FormKind,
                 config: FormConfig | None = None) -> Record:
-    """The record of form number `form_no` (in the configured numbering) for a dossier."""
+    """The record of a form for a dossier: a FormKind, or a number in the configured
+    numbering ("05" is the stop notice under Circular 03/2025, the control slip under 01/2018).
+    """
     config = config or default_config()
-    kind = config.kind_for(form_no)
+    kind = form_no if isinstance(form_no, FormKind) else config.kind_for(form_no)
     builder = BUILDERS.get(kind)
     if builder is None:
         spec = config.spec(kind)
@@ -415,15 +417,15 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def print_form(reg: Register, ref: str, form_no: str | int, out_path: Path,
+def print_form(reg: Register, ref: str, form_no: str | int | FormKind, out_path: Path,
                config: FormConfig | None = None, *, actor: str | None = None) -> Path:
     """Render one form of one dossier to a PDF file; with `actor`, log the printing."""
     config = config or default_config()
     record = form_record(reg, ref, form_no, config)
     path = _write(out_path, render(record, config))
     if actor:
-        reg.record_printed(ref, config.spec(config.kind_for(form_no)).label or str(form_no),
-                           actor)
+        kind = form_no if isinstance(form_no, FormKind) else config.kind_for(form_no)
+        reg.record_printed(ref, config.spec(kind).label or config.spec(kind).title, actor)
     return path
 
 

@@ -52,10 +52,6 @@ def esc(text: object) -> str:
     return escape(str(text))
 
 
-def upper(text: str) -> str:
-    return text.upper()
-
-
 @dataclass(frozen=True)
 class Margins:
     top: float
@@ -79,7 +75,7 @@ def numbered_canvas(footer: Callable[[Canvas, int, int], None],
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -103,7 +99,7 @@ class Para(Paragraph):
 
     _last_wrap: tuple[float, tuple[float, float]] | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         last = self._last_wrap
         if last is not None and abs(last[0] - availWidth) < 1e-3:  # containers shave a fuzz
             return last[1]
@@ -129,7 +125,7 @@ class QrCode(Flowable):
         self.size = size
         self.border = border
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.size, self.size
 
     def draw(self) -> None:
@@ -174,7 +170,7 @@ class FitToFrame(KeepInFrame):
         self._build = build
         super().__init__(width, height, build(width), mode="shrink", name=name)
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         max_w = min(self.maxWidth, availWidth)
         max_h = min(self.maxHeight, availHeight)
         scale, built_for = 1.0, max_w
@@ -327,8 +323,8 @@ class Renderer(Generic[R]):
         """Office on the left, the national motto (underlined) and date line on the right."""
         width = width or self.frame_width
         left_w, right_w = width * 0.45, width * 0.55
-        left: list[Flowable] = [self.p(esc(upper(office.governing_body)), "gov"),
-                                self.p(esc(upper(office.office_name)), "office")]
+        left: list[Flowable] = [self.p(esc(office.governing_body.upper()), "gov"),
+                                self.p(esc(office.office_name.upper()), "office")]
         left.append(self.rule(min(left_w * 0.4, 35 * mm)))
         if spec is not None and spec.symbol:
             left.append(self.p(f"Số: {esc(number) if number else BLANK}/{esc(spec.symbol)}",
@@ -356,7 +352,7 @@ class Renderer(Generic[R]):
                    width: float | None = None) -> Table:
         """Signature blocks side by side: (title, hint, printed name)."""
         width = width or self.frame_width
-        cells = [[self.p(esc(upper(title)), "sign_title"), self.p(esc(hint), "sign_hint"),
+        cells = [[self.p(esc(title.upper()), "sign_title"), self.p(esc(hint), "sign_hint"),
                   Spacer(1, space), self.p(esc(name), "sign_name")]
                  for title, hint, name in blocks]
         table = Table([cells], colWidths=[width / len(blocks)] * len(blocks))

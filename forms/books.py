@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Generic, TypeVar
 
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -27,7 +29,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from forms.base import FitToFrame, Margins, Para, Renderer, esc, upper
+from forms.base import FitToFrame, Margins, Para, Renderer, esc
 from forms.config import FormConfig, FormKind
 from forms.records import BookEntry, CertificationBook, CivilStatusBook, TrackingBook
 from forms.text import BLANK, local, long_date, short_date, two
@@ -153,7 +155,8 @@ CIVIL_STATUS_LAYOUTS: dict[str, BookLayout] = {
         NOTE, OFFICER_SIGN, REQUESTER_SIGN)),
     "BSTL": BookLayout("Sổ cấp bản sao trích lục hộ tịch", (
         REG,
-        Column("Người yêu cầu", 46, (("", "nguoi_yeu_cau"), ("Giấy tờ tùy thân", "giay_to_tuy_than"))),
+        Column("Người yêu cầu", 46, (("", "nguoi_yeu_cau"),
+                                     ("Giấy tờ tùy thân", "giay_to_tuy_than"))),
         Column("Trích lục được cấp bản sao", 56, (("", "loai_trich_luc"),
                                                   ("Người được cấp", "ho_ten"),
                                                   ("Số đăng ký gốc", "so_goc"))),
@@ -335,33 +338,35 @@ class LogbookRenderer(BookRenderer[L], Generic[L]):
         for i, entries in enumerate(pages):
             if i:
                 out.append(PageBreak())
-            out.append(FitToFrame(self.frame_width, height,
-                                  lambda width, entries=entries: [
-                                      self.page_heading(), Spacer(1, 3),
-                                      self.entries_table(entries, width)]))
+            out.append(FitToFrame(self.frame_width, height, partial(self.page, entries)))
         if r.closing is not None:
             closing = self.closing()
             out.append(CondPageBreak(60 * mm))
             out += closing
         return out
 
+    def page(self, entries: Sequence[BookEntry], width: float) -> list[Flowable]:
+        """One printed page of entries, laid out for `width`."""
+        return [self.page_heading(), Spacer(1, 3), self.entries_table(entries, width)]
+
     def cover(self) -> list[Flowable]:
         r = self.record
         st = self.styles
-        big = st["title"].clone("cover_title", fontSize=26, leading=32, spaceBefore=0,
-                                spaceAfter=16)
-        gov = st["office"].clone("cover_gov", fontSize=14, leading=18)
-        line = st["motto_sub"].clone("cover_line", fontSize=15, leading=20)
-        when = st["date_line"].clone("cover_date", fontSize=13, leading=18)
+        big: ParagraphStyle = st["title"].clone("cover_title", fontSize=26, leading=32,
+                                                spaceBefore=0, spaceAfter=16)
+        gov: ParagraphStyle = st["office"].clone("cover_gov", fontSize=14, leading=18)
+        line_style: ParagraphStyle = st["motto_sub"].clone("cover_line", fontSize=15,
+                                                           leading=20)
+        when: ParagraphStyle = st["date_line"].clone("cover_date", fontSize=13, leading=18)
         blank = f"ngày {BLANK} tháng {BLANK} năm {BLANK}"
         opened = long_date(r.opened_on) if r.opened_on else blank
         closed = long_date(r.closing.closed_on) if r.closing else blank
         return [
-            Paragraph(esc(upper(r.office.governing_body)), gov),
+            Paragraph(esc(r.office.governing_body.upper()), gov),
             Paragraph(esc(r.office.province), when),
             Spacer(1, 40 * mm),
-            Paragraph(esc(upper(self.book_name())), big),
-            *(Paragraph(esc(text), line) for text in self.cover_lines()),
+            Paragraph(esc(self.book_name().upper()), big),
+            *(Paragraph(esc(text), line_style) for text in self.cover_lines()),
             Spacer(1, 18 * mm),
             Paragraph(f"Mở sổ {opened}", when),
             Paragraph(f"Khóa sổ {closed}", when),
@@ -372,7 +377,7 @@ class LogbookRenderer(BookRenderer[L], Generic[L]):
 
     def page_heading(self) -> Paragraph:
         r = self.record
-        return self.p(f"<b>{esc(upper(self.book_name()))}</b> - {esc(self.volume_label())}"
+        return self.p(f"<b>{esc(self.book_name().upper())}</b> - {esc(self.volume_label())}"
                       f" - {esc(r.office.governing_body)}", "body_center")
 
     def header_rows(self) -> list[list[object]]:
@@ -409,8 +414,9 @@ class LogbookRenderer(BookRenderer[L], Generic[L]):
                 row.append(c(text) if text and col.kind not in ("number", "money") else text)
             rows.append(row)
         widths = _scale([col.width for col in cols], width)
-        align = [("ALIGN", (i, 1), (i, -1), "CENTER" if col.kind == "number" else "RIGHT")
-                 for i, col in enumerate(cols) if col.kind in ("number", "money")]
+        align: list[tuple[object, ...]] = [
+            ("ALIGN", (i, 1), (i, -1), "CENTER" if col.kind == "number" else "RIGHT")
+            for i, col in enumerate(cols) if col.kind in ("number", "money")]
         return self.grid(rows, widths, header_rows=2, extra=[
             ("ROWBACKGROUNDS", (0, 0), (-1, 1), ["#f2f2f2"]),
             ("ALIGN", (0, 1), (-1, 1), "CENTER"), *align])
@@ -491,5 +497,8 @@ class CertificationBookRenderer(LogbookRenderer[CertificationBook]):
 
     def cover_lines(self) -> list[str]:
         r = self.record
-        return [f"Ký hiệu: {r.symbol}", f"Quyển số: {two(r.volume)}/{r.year}-{r.symbol}"]
+        lines = [f"Ký hiệu: {r.symbol}", f"Quyển số: {two(r.volume)}/{r.year}-{r.symbol}"]
+        if r.month:
+            lines.append(f"Bản in tháng {r.month:02d}/{r.year}")
+        return lines
 

@@ -81,8 +81,9 @@ class Numbering:
 
     def with_spec(self, kind: FormKind, **changes: str | None) -> Numbering:
         """A copy with one form's number, title or symbol changed (provincial practice)."""
-        return replace(self, specs=tuple(
-            (k, replace(s, **changes) if k == kind else s) for k, s in self.specs))  # type: ignore[arg-type]
+        specs = tuple((k, replace(s, **changes) if k == kind else s)  # type: ignore[arg-type]
+                      for k, s in self.specs)
+        return replace(self, specs=specs)
 
 
 CIRCULAR_03_2025 = Numbering("Thông tư 03/2025/TT-VPCP", (

@@ -69,6 +69,6 @@ def missing_glyphs(text: str, face: str = "LiberationSerif") -> set[str]:
     """Characters of `text` (after NFC) that the face cannot draw; whitespace ignored."""
     register_fonts()
     font = pdfmetrics.getFont(face)
-    cmap = font.face.charToGlyph  # type: ignore[attr-defined]
+    cmap = font.face.charToGlyph
     return {ch for ch in unicodedata.normalize("NFC", text)
             if not ch.isspace() and ord(ch) not in cmap}

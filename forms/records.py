@@ -516,8 +516,22 @@ FormRecord = (Receipt | SupplementRequest | Refusal | ApologyExtension | StopNot
 
 
 __all__ = [
-    "ApologyExtension", "BookClosing", "BookEntry", "CertificationBook", "CivilStatusBook",
-    "ControlSlip", "DeadlineResult", "FormRecord", "HandOverRow", "OfficeHeader", "Person",
-    "Receipt", "Refusal", "StopNotice", "SupplementRequest", "TrackingBook", "TrackingRow",
     "CERTIFICATION_SYMBOLS",
+    "ApologyExtension",
+    "BookClosing",
+    "BookEntry",
+    "CertificationBook",
+    "CivilStatusBook",
+    "ControlSlip",
+    "DeadlineResult",
+    "FormRecord",
+    "HandOverRow",
+    "OfficeHeader",
+    "Person",
+    "Receipt",
+    "Refusal",
+    "StopNotice",
+    "SupplementRequest",
+    "TrackingBook",
+    "TrackingRow",
 ]

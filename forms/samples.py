@@ -59,8 +59,8 @@ def receipt() -> Receipt:
 def supplement() -> SupplementRequest:
     return SupplementRequest(
         office=OFFICE, applicant=APPLICANT, request="Cấp Giấy xác nhận tình trạng hôn nhân",
-        items=("Bản sao Giấy chứng nhận kết hôn trước đây (nếu đã ly hôn thì nộp bản sao "
-               "bản án, quyết định ly hôn đã có hiệu lực pháp luật)",
+        items=(("Bản sao Giấy chứng nhận kết hôn trước đây (nếu đã ly hôn thì nộp bản sao "
+                "bản án, quyết định ly hôn đã có hiệu lực pháp luật)"),
                "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân có đủ chữ ký của người yêu cầu"),
         reason="Người yêu cầu đã từng đăng ký kết hôn; hồ sơ chưa có giấy tờ chứng minh tình "
                "trạng hôn nhân hiện tại.",
@@ -72,8 +72,8 @@ def supplement() -> SupplementRequest:
 def refusal() -> Refusal:
     return Refusal(
         office=OFFICE, applicant=APPLICANT, request="Đăng ký khai tử",
-        reasons=("Người chết có nơi cư trú cuối cùng tại xã Đông Anh; việc đăng ký khai tử "
-                 "thuộc thẩm quyền của Ủy ban nhân dân xã Đông Anh.",
+        reasons=(("Người chết có nơi cư trú cuối cùng tại xã Đông Anh; việc đăng ký khai tử "
+                 "thuộc thẩm quyền của Ủy ban nhân dân xã Đông Anh."),
                  "Hồ sơ không có Giấy báo tử hoặc giấy tờ thay Giấy báo tử."),
         issued_on=date(2026, 11, 23), receiving_officer="Lê Thị Hằng", number="03")
 
@@ -181,8 +181,8 @@ def birth_book(entries: int = 23, closed: bool = True) -> CivilStatusBook:
 
 def certification_book(symbol: str = "SCT/BS", entries: int = 14) -> CertificationBook:
     docs = ("Giấy khai sinh", "Bằng tốt nghiệp đại học", "Sổ hộ khẩu",
-            "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền "
-            "với đất", "Học bạ trung học phổ thông")
+            ("Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền "
+            "với đất"), "Học bạ trung học phổ thông")
     kind = {"SCT/BS": ("SCT_BS", "Sổ chứng thực bản sao từ bản chính"),
             "SCT/CK,ĐC": ("SCT_CK_DC", "Sổ chứng thực chữ ký, chứng thực điểm chỉ"),
             "SCT/CKND": ("SCT_CKND", "Sổ chứng thực chữ ký người dịch"),

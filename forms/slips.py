@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Generic, Protocol, TypeVar
 
 from reportlab.lib.pagesizes import A4, A5
@@ -34,7 +35,7 @@ from forms.records import (
     StopNotice,
     SupplementRequest,
 )
-from forms.text import long_date, money, money_in_words, moment_text, two
+from forms.text import long_date, moment_text, money, money_in_words, two
 
 SIGN_HINT = "(Ký và ghi rõ họ tên)"
 SEAL_HINT = "(Ký, ghi rõ họ tên và đóng dấu)"
@@ -148,8 +149,7 @@ class ReceiptRenderer(SlipRenderer[Receipt]):
         for i, label in enumerate(self.config.receipt_copies):
             if i:
                 out.append(FrameBreak() if two_copies else PageBreak())
-            out.append(FitToFrame(self.frame_width, height,
-                                  lambda width, label=label: self.copy(label, width),
+            out.append(FitToFrame(self.frame_width, height, partial(self.copy, label),
                                   name=f"copy{i + 1}"))
         return out
 
@@ -222,6 +222,8 @@ class ReceiptRenderer(SlipRenderer[Receipt]):
 
 
 class SupplementRenderer(SlipRenderer[SupplementRequest]):
+    """Mẫu 02: what to supplement, why, and whom to ask."""
+
     kind = FormKind.SUPPLEMENT
 
     def story(self) -> list[Flowable]:
@@ -251,6 +253,8 @@ class SupplementRenderer(SlipRenderer[SupplementRequest]):
 
 
 class RefusalRenderer(SlipRenderer[Refusal]):
+    """Mẫu 03: the request and each reason for refusing it."""
+
     kind = FormKind.REFUSAL
 
     def story(self) -> list[Flowable]:
@@ -281,6 +285,8 @@ class RefusalRenderer(SlipRenderer[Refusal]):
 
 
 class ApologyRenderer(SlipRenderer[ApologyExtension]):
+    """Mẫu 04: the missed appointment, the reason, the new date."""
+
     kind = FormKind.APOLOGY
 
     def story(self) -> list[Flowable]:
@@ -296,7 +302,8 @@ class ApologyRenderer(SlipRenderer[ApologyExtension]):
                    f"nhận hồ sơ của Ông/Bà {esc(a.full_name)}{ident} đề nghị giải quyết thủ "
                    f"tục: {esc(r.request)}."),
             self.p(f"Mã hồ sơ: <b>{esc(r.dossier_code)}</b>."),
-            self.p(f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {moment_text(r.old_appointment)}."),
+            self.p("Thời gian hẹn trả kết quả giải quyết hồ sơ: "
+                   f"{moment_text(r.old_appointment)}."),
             self.p(f"Tuy nhiên đến nay, {body} chưa thể trả kết quả giải quyết hồ sơ của Ông/Bà "
                    "đúng hẹn như đã ghi trong Giấy tiếp nhận hồ sơ và hẹn trả kết quả."),
             self.p(f"Lý do: {esc(r.reason)}"),
@@ -313,6 +320,8 @@ class ApologyRenderer(SlipRenderer[ApologyExtension]):
 
 
 class StopRenderer(SlipRenderer[StopNotice]):
+    """Mẫu 05: the stop request, the stage reached, fees settled."""
+
     kind = FormKind.STOP
 
     def story(self) -> list[Flowable]:
@@ -334,10 +343,12 @@ class StopRenderer(SlipRenderer[StopNotice]):
                    f"hồ sơ</b> nêu trên kể từ {long_date(r.issued_on)}."),
         ]
         if r.fee_amount:
-            paid = "Ông/Bà đã nộp" if r.fee_paid else "Hồ sơ có"
+            amount = (f"{money(r.fee_amount)} (Bằng chữ: "
+                      f"{esc(money_in_words(r.fee_amount))})")
+            said = (f"Ông/Bà đã nộp {amount}." if r.fee_paid
+                    else f"phí, lệ phí của hồ sơ là {amount}, Ông/Bà chưa nộp.")
             settle = f" {esc(r.fee_settlement)}" if r.fee_settlement else ""
-            out.append(self.p(f"Về phí, lệ phí: {paid} {money(r.fee_amount)} (Bằng chữ: "
-                              f"{esc(money_in_words(r.fee_amount))}).{settle}"))
+            out.append(self.p(f"Về phí, lệ phí: {said}{settle}"))
         else:
             out.append(self.p("Về phí, lệ phí: hồ sơ không phát sinh phí, lệ phí phải hoàn "
                               "trả."))

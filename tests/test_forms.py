@@ -6,7 +6,8 @@ import re
 import subprocess
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,12 @@ from desktop import printing
 from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput, DossierView
-from forms.config import CIRCULAR_01_2018, FormConfig, FormKind
+from forms.config import CIRCULAR_01_2018, CIRCULAR_03_2025, FormConfig, FormKind
 from forms.errors import FormDataError, UnknownFormError
 from forms.fonts import missing_glyphs
-from forms.records import DeadlineResult, OfficeHeader, Person, Receipt
+from forms.records import CertificationBook, DeadlineResult, OfficeHeader, Person, Receipt
 from forms.render import render
-from forms.text import date_line, money_in_words, moment_text
+from forms.text import date_line, moment_text, money_in_words
 
 OFFICE_NAME = "Bộ phận một cửa phường Hoàn Kiếm"
 VIETNAMESE = ("aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstu"
@@ -32,7 +33,7 @@ VIETNAMESE = ("aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽé�
 
 
 def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 class Clock:
@@ -109,9 +110,17 @@ def reg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> Iterat
     register.close()
 
 
+@dataclass(frozen=True)
+class Received:
+    """A dossier just received: its code is never None."""
+
+    code: str
+    view: DossierView
+
+
 def receive(reg: Register, clock: Clock, procedure: str = "marital_status_confirmation", *,
             name: str = "Nguyễn Văn Dũng", at: datetime | None = None, **extra: object
-            ) -> DossierView:
+            ) -> Received:
     at = at or clock.now
     clock.now = at
     proc = reg.catalogue().procedure(procedure)
@@ -124,7 +133,9 @@ def receive(reg: Register, clock: Clock, procedure: str = "marital_status_confir
     if proc.fee.amount is None and not proc.fee.per_page:
         values["fee_amount"] = 0
     values.update(extra)
-    return reg.receive(DossierInput(**values), actor="canbo1", at=at)  # type: ignore[arg-type]
+    view = reg.receive(DossierInput(**values), actor="canbo1", at=at)  # type: ignore[arg-type]
+    assert view.code is not None
+    return Received(view.code, view)
 
 
 def step(clock: Clock, at: datetime) -> datetime:
@@ -219,6 +230,7 @@ def test_long_names_and_addresses_wrap_inside_the_page(reg: Register, clock: Clo
         procedure_code=proc.code, fee_amount=0,
         applicant=ApplicantInput(full_name=name, id_number="001098012345", address=address),
         documents=tuple(d.code for d in proc.documents if d.required)), "canbo1", clock.now)
+    assert view.code is not None
     pdf = tmp_path / "long.pdf"
     printing.print_form(reg, view.code, "01", pdf)
     text = flat(pdf_text(pdf, tmp_path))
@@ -276,8 +288,8 @@ def test_apology_states_the_missed_and_the_new_appointment(reg: Register, clock:
     for expected in ("Mẫu số 04", "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
                      "Số: ……/PXL", "Hoàn Kiếm, ngày 17 tháng 11 năm 2026",
                      "Kính gửi: Ông/Bà Nguyễn Văn Dũng", f"Mã hồ sơ: {view.code}.",
-                     "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày "
-                     "19/11/2026.", "Lý do: Cần xác minh tại nơi cư trú trước đây",
+                     ("Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày "
+                     "19/11/2026."), "Lý do: Cần xác minh tại nơi cư trú trước đây",
                      "CHỦ TỊCH ỦY BAN NHÂN DÂN"):
         assert expected in text, expected
     assert "sẽ được trả vào: 17 giờ 00 phút, ngày 25/11/2026." in joined
@@ -436,7 +448,8 @@ def test_certification_books_number_each_document(reg: Register, tmp_path: Path,
     assert title in text and f"Ký hiệu: {symbol}" in text
     assert f"Quyển số: 01/2026-{symbol}" in text
     assert "Số 01" in text and "Số 02" in text and "12.000" in text
-    assert record.certification_number(2) == f"Số 02, quyển số 01/2026-{symbol}"  # type: ignore[union-attr]
+    assert isinstance(record, CertificationBook)
+    assert record.certification_number(2) == f"Số 02, quyển số 01/2026-{symbol}"
     person = "Lê Văn Bình" if kind == "SCT_CKND" else "Trần Thị Ánh Tuyết"
     paper = "Hợp đồng thuê nhà" if kind == "SCT_HD_GD" else "Bằng tốt nghiệp đại học"
     assert person in joined and paper in joined
@@ -510,17 +523,24 @@ def test_the_old_numbering_renumbers_the_forms(reg: Register, clock: Clock,
     assert "Mẫu số 05" in text and "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     with pytest.raises(UnknownFormError):
         FormConfig().kind_for("09")
+    provincial = FormConfig(numbering=CIRCULAR_03_2025.with_spec(FormKind.STOP, symbol="TB"))
+    assert provincial.spec(FormKind.STOP).symbol == "TB"
+    assert CIRCULAR_03_2025.spec(FormKind.STOP).symbol is None  # the default is untouched
     with pytest.raises(UnknownFormError, match="print-book"):
         printing.form_record(reg, view.code, "07")
+    printing.print_form(reg, view.code, FormKind.RECEIPT, tmp_path / "r.pdf", config,
+                        actor="canbo1")
+    assert [e.payload for e in reg.history(view.code) if e.kind == "dossier.printed"] == [
+        {"form": "Mẫu số 01"}]
 
 
 def test_records_refuse_what_cannot_be_printed() -> None:
     office = OfficeHeader("Thành phố Hà Nội", "Phường Hoàn Kiếm", OFFICE_NAME, "Hoàn Kiếm")
     at = datetime(2026, 11, 16, 9, 0, tzinfo=LOCAL_TZ)
-    good = dict(office=office, dossier_code="000.00.01.H29-261116-1001",
-                applicant=Person("Nguyễn Văn An"), request="Đăng ký khai sinh",
-                documents=("Tờ khai",), processing_time="Trong ngày", received_at=at,
-                appointment_at=at.replace(hour=17), result_place="Quầy 1")
+    good = {"office": office, "dossier_code": "000.00.01.H29-261116-1001",
+            "applicant": Person("Nguyễn Văn An"), "request": "Đăng ký khai sinh",
+            "documents": ("Tờ khai",), "processing_time": "Trong ngày", "received_at": at,
+            "appointment_at": at.replace(hour=17), "result_place": "Quầy 1"}
     Receipt(**good)  # type: ignore[arg-type]
     with pytest.raises(FormDataError, match="hẹn trả"):
         Receipt(**{**good, "appointment_at": at})  # type: ignore[arg-type]
