@@ -23,7 +23,9 @@ import platform
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -89,6 +91,10 @@ CLIENT_ERRORS: dict[str, tuple[str, str]] = {
     "device_mismatch": ("Máy chủ nhận diện máy này khác với sổ đăng ký; cần đăng ký lại.",
                         "The server knows this device under another id; enroll again."),
     "cancelled": ("Đã dừng đồng bộ theo yêu cầu.", "Sync was cancelled."),
+    "local_store": ("Không ghi được dữ liệu đồng bộ vào sổ đăng ký trên máy này; hãy chạy "
+                    "`motcua check` và báo cho quản trị.",
+                    "Could not write sync data into this PC's register; run `motcua check` "
+                    "and tell the administrator."),
     "bad_rules": ("Danh mục thủ tục hoặc lịch do tỉnh ban hành không hợp lệ; chưa áp dụng.",
                   "The province's catalogue or calendar publication is invalid; not installed."),
     "regression_loop": ("Máy chủ liên tục mất dữ liệu trong lúc đồng bộ; sẽ thử lại sau.",
@@ -591,7 +597,7 @@ class SyncEngine:
                  = None, *, clock: Callable[[], datetime] | None = None,
                  policy: RetryPolicy | None = None, sleep: Callable[[float], None] | None = None,
                  rng: random.Random | None = None, push_batch: int = 100,
-                 pull_batch: int = 500):
+                 pull_batch: int = 500, push_pipeline: int = 2):
         self.store = store
         self.transport = transport
         self.credentials = credentials
@@ -603,6 +609,7 @@ class SyncEngine:
         self._sleep = sleep if sleep is not None else self._cancellable_sleep
         self.push_sizer = _Sizer(min(push_batch, MAX_PUSH_EVENTS), 5, MAX_PUSH_EVENTS)
         self.pull_sizer = _Sizer(min(pull_batch, MAX_PULL_EVENTS), 20, MAX_PULL_EVENTS)
+        self.push_pipeline = max(1, push_pipeline)
         self.failures = 0  # consecutive failed runs, for next_delay()
 
     # --- public -------------------------------------------------------------------------------
@@ -611,7 +618,7 @@ class SyncEngine:
         self._cancel.set()
 
     def run_once(self) -> SyncResult:
-        """One full sync. Returns a value in every case but a bug in the register."""
+        """One full sync. Every failure, the register's own included, comes back as a value."""
         self._cancel.clear()
         run = _Run()
         started = time.monotonic()
@@ -625,12 +632,16 @@ class SyncEngine:
         except CredentialError as exc:
             error = ErrorInfo("keyring", exc.message_vi, exc.message_en, stage=run.stage,
                               transient=False, detail=str(exc))
-        except BaseException as exc:
-            self._record_failure(ErrorInfo("internal", "Lỗi chương trình khi đồng bộ.",
-                                           "Internal error during sync.", stage=run.stage,
-                                           transient=False, detail=type(exc).__name__))
-            self.failures += 1
-            raise
+        except Exception as exc:
+            # The register could not do its part (disk full, locked, a pulled event it cannot
+            # place). Reported as a value like any other failure; the log gets the type and
+            # the statement, never the values (they may hold personal data).
+            statement = str(getattr(exc, "statement", "") or "").split("\n")[0][:200]
+            log.error("sync stopped at %s by a local error: %s %s", run.stage.value,
+                      type(exc).__name__, statement)
+            error = ErrorInfo("local_store", CLIENT_ERRORS["local_store"][0],
+                              CLIENT_ERRORS["local_store"][1], stage=run.stage,
+                              transient=False, detail=type(exc).__name__)
         pending = self._safe_pending()
         result = SyncResult(
             ok=error is None, stage=Stage.DONE if error is None else run.stage,
@@ -740,47 +751,86 @@ class SyncEngine:
                 "receives again what the server lost."))
 
     def _push_stage(self, run: _Run, token: str, device_id: str) -> None:
+        """Unacknowledged events in device order, in batches, up to `push_pipeline` requests
+        in flight (a weak link stays busy while the server answers the previous batch).
+
+        Only an answer acknowledges. A failed batch stops the pipeline: the answers of the
+        batches still in flight are taken in (they acknowledge what they carried), then the
+        push goes on from the failed batch after a backoff, within the retry bound.
+        """
         after_seq = 0
+        failures = 0
         regressions = 0
-        while True:
-            self._check_cancel()
-            events = self.store.pending_wire_events(MAX_PUSH_EVENTS, after_seq)
-            if not events:
-                return
-            events = _within_bytes(events, MAX_PUSH_BYTES // 2)
-            sent: list[dict[str, Any]] = []
-
-            def attempt() -> PushResponse:
-                sent[:] = events[:self.push_sizer.size]
-                return self.transport.push(token, device_id, sent)
-
-            try:
-                resp: PushResponse = self._call(run, attempt, sizer=self.push_sizer)
-            except SyncError as exc:
-                if exc.code == "too_large" and self.push_sizer.size > self.push_sizer.low:
-                    self.push_sizer.size = max(self.push_sizer.low, self.push_sizer.size // 4)
+        best_head = 0  # highest device_head any answer of this run reported
+        inflight: deque[tuple[list[dict[str, Any]], Future[PushResponse]]] = deque()
+        with ThreadPoolExecutor(max_workers=self.push_pipeline,
+                                thread_name_prefix="motcua-push") as pool:
+            while True:
+                while len(inflight) < self.push_pipeline and not self._cancel.is_set():
+                    events = self.store.pending_wire_events(self.push_sizer.size, after_seq)
+                    if not events:
+                        break
+                    batch = _within_bytes(events, MAX_PUSH_BYTES // 2)
+                    after_seq = batch[-1]["device_seq"]
+                    inflight.append((batch, pool.submit(self.transport.push, token, device_id,
+                                                        batch)))
+                if not inflight:
+                    self._check_cancel()
+                    return
+                batch, future = inflight.popleft()
+                try:
+                    resp = future.result()
+                except SyncError as exc:
+                    # Take in the answers already on their way, then go back to this batch.
+                    for other, pending in inflight:
+                        try:
+                            self._take_push_answer(run, other, pending.result())
+                        except SyncError:
+                            pass
+                    inflight.clear()
+                    after_seq = batch[0]["device_seq"] - 1
+                    if exc.code == "too_large" and self.push_sizer.size > self.push_sizer.low:
+                        self.push_sizer.size = max(self.push_sizer.low,
+                                                   min(self.push_sizer.size, len(batch)) // 4)
+                        continue
+                    if not exc.transient:
+                        raise
+                    failures += 1
+                    self.push_sizer.failure()
+                    if failures >= self.policy.attempts:
+                        raise
+                    self._wait_before_retry(run, exc, failures)
                     continue
-                raise
-            self.push_sizer.success()
-            uids = {e["uid"] for e in sent}
-            acked = [u for u in (*resp.accepted, *resp.duplicates) if u in uids]
-            self.store.mark_acked(acked, resp.server_time)
-            run.pushed += len(acked)
-            run.duplicates += sum(1 for u in resp.duplicates if u in uids)
-            run.rejected.extend(r for r in resp.rejected if r.uid in uids)
-            run.server_time = resp.server_time
-            top = max(e["device_seq"] for e in sent)
-            if not run.rejected and resp.device_head < min(e["device_seq"] for e in sent) - 1:
-                # The server lost what it had acknowledged earlier, during this run.
-                regressions += 1
-                if regressions > 3:
-                    raise SyncError("regression_loop", transient=True)
-                self.store.reset_acks(resp.device_head)
-                self._regressed(run, f"device head fell to {resp.device_head} during push")
-                after_seq = resp.device_head
-                continue
-            after_seq = top
-            self._progress(Progress(Stage.PUSH, run.pushed, run.pulled))
+                failures = 0
+                self.push_sizer.success()
+                best_head = max(best_head, resp.device_head)
+                self._take_push_answer(run, batch, resp)
+                if not run.rejected and best_head < batch[0]["device_seq"] - 1:
+                    # The server lost what it had acknowledged earlier, during this run.
+                    for _other, pending in inflight:
+                        try:
+                            pending.result()
+                        except SyncError:
+                            pass
+                    inflight.clear()
+                    regressions += 1
+                    if regressions > 3:
+                        raise SyncError("regression_loop", transient=True)
+                    self.store.reset_acks(resp.device_head)
+                    self._regressed(run, f"device head fell to {resp.device_head} during push")
+                    after_seq = best_head = resp.device_head
+                    continue
+                self._progress(Progress(Stage.PUSH, run.pushed, run.pulled))
+
+    def _take_push_answer(self, run: _Run, batch: list[dict[str, Any]],
+                          resp: PushResponse) -> None:
+        uids = {e["uid"] for e in batch}
+        acked = [u for u in (*resp.accepted, *resp.duplicates) if u in uids]
+        self.store.mark_acked(acked, resp.server_time)
+        run.pushed += len(acked)
+        run.duplicates += sum(1 for u in resp.duplicates if u in uids)
+        run.rejected.extend(r for r in resp.rejected if r.uid in uids)
+        run.server_time = resp.server_time
 
     def _pull_stage(self, run: _Run, token: str, status: StatusResponse) -> None:
         saved = self._cursor_state()
@@ -852,18 +902,23 @@ class SyncEngine:
                     sizer.failure()
                 if failures >= self.policy.attempts:
                     raise
-                if exc.retry_after is not None:
-                    if exc.retry_after > self.policy.max_wait_in_run_s:
-                        raise  # next_delay() waits for it
-                    delay = exc.retry_after
-                else:
-                    delay = self.policy.backoff(failures - 1, self.rng)
-                run.retries += 1
-                log.info("%s: %s (%s); retry %d in %.1fs", run.stage.value, exc.code,
-                         exc.detail, failures, delay)
-                self._progress(Progress(run.stage, run.pushed, run.pulled, retry=failures,
-                                        delay_s=delay, error_code=exc.code))
-                self._sleep(delay)
+                self._wait_before_retry(run, exc, failures)
+
+    def _wait_before_retry(self, run: _Run, exc: SyncError, failures: int) -> None:
+        """Sleep before try number failures + 1; a Retry-After too long for a run ends it."""
+        if exc.retry_after is not None:
+            if exc.retry_after > self.policy.max_wait_in_run_s:
+                raise exc  # next_delay() waits for it
+            delay = exc.retry_after
+        else:
+            delay = self.policy.backoff(failures - 1, self.rng)
+        run.retries += 1
+        log.info("%s: %s (%s); retry %d in %.1fs", run.stage.value, exc.code, exc.detail,
+                 failures, delay)
+        self._progress(Progress(run.stage, run.pushed, run.pulled, retry=failures,
+                                delay_s=delay, error_code=exc.code))
+        self._sleep(delay)
+        self._check_cancel()
 
     def _cancellable_sleep(self, seconds: float) -> None:
         self._cancel.wait(max(0.0, seconds))

@@ -193,3 +193,64 @@ def busy_register(register: Register, clock: FixedClock) -> Register:
     """The register fixture filled by fill_busy (24 dossiers in states 2–10, books)."""
     fill_busy(register, clock)
     return register
+
+
+# ----------------------------------------------------------------------------------------------
+# Desktop UI (pytest-qt). Widgets run offscreen; Qt warnings fail a test (pyproject.toml).
+# The fixtures build the real windows over a real register; printing writes PDFs to a folder
+# instead of opening Qt's print preview.
+# ----------------------------------------------------------------------------------------------
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+UI_PASSWORD = "matkhau123"
+UI_ACCOUNTS = {"admin": ("Nguyễn Văn Quản", "admin"), "tn.hoa": ("Trần Thị Hoa", "receiving"),
+               "tp.duc": ("Vũ Minh Đức", "processing"), "ld.son": ("Bùi Văn Sơn", "leader")}
+
+
+def wait_ops(qtbot: Any, timeout: int = 10_000) -> None:
+    """Wait until every background op has delivered its result on the GUI thread."""
+    from desktop.ui import ops
+
+    qtbot.waitUntil(lambda: ops.busy() == 0, timeout=timeout)
+
+
+@pytest.fixture
+def ui_settings(home: Path) -> Any:
+    from desktop.ui.qt import QSettings
+    from desktop.ui.settings import UiSettings
+
+    return UiSettings(QSettings(str(home / "ui-settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def ui_accounts(register: Register) -> dict[str, Any]:
+    """One account per role (admin first, as the register requires)."""
+    made = {}
+    for username, (name, role) in UI_ACCOUNTS.items():
+        made[username] = register.create_account(
+            username, name, role, UI_PASSWORD, actor=None if username == "admin" else "admin")
+    return made
+
+
+@pytest.fixture
+def printed(home: Path) -> Path:
+    """Where printed forms land in UI tests."""
+    return home / "printed"
+
+
+@pytest.fixture
+def make_ctx(qapp: Any, register: Register, ui_settings: Any, ui_accounts: dict[str, Any],
+             printed: Path) -> Callable[..., Any]:
+    """An AppContext for a user name (its role decides what the windows offer)."""
+    from desktop.ui import i18n
+    from desktop.ui.context import AppContext, Bus
+    from desktop.ui.printing import PrintService, save_pdf_presenter
+
+    i18n.set_language("vi")
+
+    def make(username: str = "admin") -> Any:
+        printer = PrintService(register, ui_settings, save_pdf_presenter(printed))
+        return AppContext(register, ui_accounts[username], ui_settings, printer, Bus(),
+                          register.catalogue())
+    return make

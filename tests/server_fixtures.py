@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +70,12 @@ class Device:
 class ServerProcess:
     """One `motcua-server run` process; stop/start/kill keep the port and the database."""
 
-    def __init__(self, db_url: str, home: Path, port: int | None = None):
+    def __init__(self, db_url: str, home: Path, port: int | None = None,
+                 tls: tuple[Path, Path] | None = None):
+        """`tls` = (certificate PEM, key PEM) serves HTTPS; the certificate's issuer must be
+        trusted by the caller (the readiness probe trusts the certificate file itself)."""
         self.db_url = db_url
+        self.tls = tls
         self.home = home
         self.port = port or free_port()
         self.log_path = home / "server.log"
@@ -83,7 +87,7 @@ class ServerProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def api(self, path: str = "") -> str:
         return f"{self.url}{API_PREFIX}{path}"
@@ -104,25 +108,23 @@ class ServerProcess:
     def start(self, timeout: float = START_TIMEOUT) -> None:
         """Start the process and wait until /api/v1/status answers (migrations are done)."""
         assert not self.running, "the server is already running"
-        log = open(self.log_path, "ab")
-        try:
+        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the handle
+            tls = ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])] \
+                if self.tls else []
             self.proc = subprocess.Popen(
                 [*server_command(), "run", "--db", self.db_url, "--host", "127.0.0.1",
-                 "--port", str(self.port)],
+                 "--port", str(self.port), *tls],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env(),
                 cwd=self.home)
-        finally:
-            log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"motcua-server exited with {self.proc.returncode}:\n"
                                    f"{self.log_tail()}")
             try:
-                requests.get(self.api("/status"), timeout=1)
+                requests.get(self.api("/status"), timeout=1,
+                             verify=str(self.tls[0]) if self.tls else True)
                 return
-            except requests.ConnectionError:
-                time.sleep(0.05)
             except requests.RequestException:
                 time.sleep(0.05)
         self.kill()
@@ -167,7 +169,8 @@ class ServerProcess:
         """Run `motcua-server admin --db <this db> ARGS...`; raises on failure when check."""
         result = subprocess.run(
             [*server_command(), "admin", "--db", self.db_url, *(str(a) for a in args)],
-            capture_output=True, text=True, encoding="utf-8", env=self.env(), timeout=120)
+            capture_output=True, text=True, encoding="utf-8", env=self.env(), timeout=120,
+            check=False)
         if check and result.returncode != 0:
             raise AssertionError(f"motcua-server admin {' '.join(map(str, args))} failed "
                                  f"({result.returncode}):\n{result.stderr}")
@@ -304,7 +307,7 @@ class DeviceChain:
     prev_hash: str = "0" * 64
     hlc: str | None = None
     clock: datetime = field(default_factory=lambda: datetime(2026, 11, 16, 2, 0,
-                                                             tzinfo=timezone.utc))
+                                                             tzinfo=UTC))
 
     def event(self, stream: str | None = None, kind: str = "dossier.received",
               payload: dict[str, Any] | None = None, stream_type: str = "dossier",
@@ -355,7 +358,9 @@ def pull_all(server: ServerProcess, device: Device, cursor: str | None = None,
     """Pull until `more` is false; returns (events, last cursor)."""
     events: list[dict[str, Any]] = []
     while True:
-        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        params: dict[str, str | int] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
         answer = requests.get(server.api("/pull"), params=params, headers=device.headers,
                               timeout=30)
         assert answer.status_code == 200, answer.text

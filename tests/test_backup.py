@@ -12,17 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from desktop.register import backup
+from desktop.register import backup, db
 from desktop.register.errors import IntegrityProblem, NotFoundError, RegisterVersionError
 from desktop.register.service import Register
 
 from conftest import (
     FixedClock,
     cli_env,
-    fill_busy,
     local_time,
     motcua_command,
-    open_register,
     valid_input,
 )
 
@@ -65,7 +63,7 @@ def test_backup_while_another_connection_holds_a_write_transaction_gives_the_com
         writer.rollback()
         writer.close()
     assert not Path(str(dest) + "-wal").exists()  # one self-contained file
-    assert backup.db.is_motcua_register(dest)
+    assert db.is_motcua_register(dest)
     copy = Register.open(dest, auto_backup=False)
     try:
         assert copy.check().ok
@@ -75,10 +73,10 @@ def test_backup_while_another_connection_holds_a_write_transaction_gives_the_com
         copy.close()
 
 
-def test_opening_the_register_takes_the_days_automatic_backup(
+def test_opening_the_register_takes_the_days_automatic_backup_named_by_the_office_date(
         busy_register: Register, home: Path, clock: FixedClock) -> None:
     busy_register.close()
-    clock.set(local_time(2026, 11, 18, 8))
+    clock.set(local_time(2026, 11, 18, 6, 30))  # still 17/11 in UTC
     Register.open(busy_register.path, clock=clock).close()
     assert sorted(p.name for p in (home / "backups").iterdir()) == [
         "daily-2026-11-18.sqlite3", "weekly-2026-W47.sqlite3"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import random
 import signal
 import sqlite3
@@ -21,55 +22,104 @@ from conftest import FixedClock, cli_env, open_register
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 KILLS = 32
+TIMEOUT = 60
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
-
-
-def _read_lines(stream: object, into: list[str], ready: threading.Event) -> None:
-    for line in stream:  # type: ignore[attr-defined]
-        into.append(line)
-        if line.startswith("READY"):
-            ready.set()
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
+                                reason="needs fork and SIGKILL (POSIX)")
 
 
-def _run_and_kill(path: Path, home: Path, start: int, delay: float) -> list[str]:
-    """Start the writer, let it write for `delay` seconds, SIGKILL it; return whole lines."""
-    child = subprocess.Popen([sys.executable, str(WRITER), str(path), str(start)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             encoding="utf-8", env=cli_env(home), cwd=Path(__file__).parent)
-    lines: list[str] = []
-    ready = threading.Event()
-    reader = threading.Thread(target=_read_lines, args=(child.stdout, lines, ready))
-    reader.start()
-    try:
-        if not ready.wait(timeout=60):
-            child.kill()
-            raise AssertionError("the writer did not start: " + child.stderr.read())
+class Writers:
+    """The crash_writer process: forks a writer on demand; its output arrives on a queue."""
+
+    def __init__(self, path: Path, home: Path):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(WRITER), str(path)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            env=cli_env(home), cwd=Path(__file__).parent)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        assert self._next() == "ZYGOTE\n"
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def _next(self) -> str:
+        try:
+            line = self.lines.get(timeout=TIMEOUT)
+        except queue.Empty:
+            raise AssertionError("the writer process is stuck") from None
+        if line is None:
+            raise AssertionError("the writer process died: " + self.proc.stderr.read())
+        return line
+
+    def run_and_kill(self, start: int, delay: float) -> list[str]:
+        """Fork a writer, let it write `delay` s after its first save, SIGKILL it; its lines."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"START {start}\n")
+        self.proc.stdin.flush()
+        out: list[str] = []
+        pid = ready = None
+        while ready is None:
+            line = self._next()
+            if line.startswith("PID "):
+                pid = int(line.split()[1])
+            elif line.startswith("READY "):
+                ready = line.split()
+            else:
+                out.append(line)
+        assert ready[2] == "2", "the writer must run with synchronous = FULL"
         time.sleep(delay)
-        assert child.poll() is None, "the writer stopped by itself: " + child.stderr.read()
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=60)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        reader.join(timeout=60)
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
-    assert lines and lines[0] == "READY 2\n"  # synchronous = FULL in the writer
-    # A line cut by the kill has no newline: that save had not been reported yet.
-    return [line.rstrip("\n") for line in lines[1:] if line.endswith("\n")]
+        os.kill(int(ready[1]), signal.SIGKILL)
+        while True:
+            line = self._next()
+            if line.startswith("PID "):
+                pid = int(line.split()[1])
+            elif line.startswith("DONE "):
+                _, done_pid, status = line.split()
+                break
+            else:
+                out.append(line)
+        assert int(done_pid) == int(ready[1]) == pid
+        assert os.WIFSIGNALED(int(status)) and os.WTERMSIG(int(status)) == signal.SIGKILL, \
+            "the writer stopped by itself"
+        # A line cut by the kill has no newline: that save had not been reported yet.
+        return [line.rstrip("\n") for line in out if line.endswith("\n")]
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=TIMEOUT)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            for stream in (self.proc.stdout, self.proc.stderr):
+                if stream:
+                    stream.close()
 
 
 def test_a_writer_killed_at_random_moments_never_loses_a_save_that_returned(
         home: Path, clock: FixedClock) -> None:
     path = home / "register.sqlite3"
     open_register(path, clock).close()  # the office is set up before the first start
+    writers = Writers(path, home)
+    try:
+        _kill_again_and_again(writers, path, clock)
+    finally:
+        writers.close()
+
+
+def _kill_again_and_again(writers: Writers, path: Path, clock: FixedClock) -> None:
     rng = random.Random(20261123)
     reported: dict[str, tuple[str, str, int]] = {}  # code -> name, phone, last status seen
     writes = 0
     for kill in range(KILLS):
-        lines = _run_and_kill(path, home, start=kill * 100_000, delay=rng.uniform(0.05, 0.6))
+        lines = writers.run_and_kill(start=kill * 100_000, delay=rng.uniform(0.05, 0.6))
         fresh: dict[str, tuple[str, str, int]] = {}
         for line in lines:
             code, name, phone, status = line.split("\t")
@@ -91,7 +141,7 @@ def test_a_writer_killed_at_random_moments_never_loses_a_save_that_returned(
             assert len(reported) <= len(stored) <= len(reported) + kill + 1
         finally:
             reg.close()
-    assert writes > KILLS * 5, "the writer barely wrote: the kills hit nothing"
+    assert writes > KILLS * 3, "the writers barely wrote: the kills hit nothing"
 
 
 def _assert_whole(reg: Register, code: str, name: str, phone: str, status: int) -> None:
@@ -111,3 +161,35 @@ def _stored(path: Path) -> dict[str, tuple[str, str]]:
             "SELECT code, applicant_name, applicant_phone FROM dossiers")}
     finally:
         con.close()
+
+
+FIRST_START_KILLED = {
+    "after-creating-the-file": (
+        "from desktop.register import db\n"
+        "engine = db.make_engine(path)\n"
+        "with engine.connect():\n"
+        "    pass\n"),
+    "in-the-middle-of-the-first-migration": (
+        "import sqlite3\n"
+        "con = sqlite3.connect(path, isolation_level=None)\n"
+        "con.execute('PRAGMA journal_mode = WAL')\n"
+        "con.execute('BEGIN IMMEDIATE')\n"
+        "con.execute('PRAGMA application_id = 1296258369')\n"
+        "con.execute('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)')\n"),
+}
+
+
+@pytest.mark.parametrize("moment", sorted(FIRST_START_KILLED))
+def test_a_first_start_killed_before_its_first_commit_does_not_lock_the_office_out(
+        home: Path, clock: FixedClock, moment: str) -> None:
+    path = home / "register.sqlite3"
+    script = f"import os, sys\npath = sys.argv[1]\n{FIRST_START_KILLED[moment]}os._exit(0)\n"
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=TIMEOUT,
+                   env=cli_env(home))
+    assert path.stat().st_size > 0  # the file is there, with nothing committed in it
+    reg = open_register(path, clock)
+    try:
+        assert reg.office().agency_id == "000.00.01.H29"
+        assert reg.check().ok
+    finally:
+        reg.close()

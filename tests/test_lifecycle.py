@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from desktop.register.catalogue import parse_catalogue
-from desktop.register.errors import TransitionError, ValidationError
+from desktop.register.errors import NotFoundError, TransitionError, ValidationError
 from desktop.register.events import EventRecord
 from desktop.register.lifecycle import Status
 from desktop.register.logbooks import VolumeKind, check_volume
@@ -302,9 +302,9 @@ def test_an_illegal_transition_is_refused_in_vietnamese_and_writes_nothing(
 
 
 def test_an_unknown_dossier_is_reported_by_its_code(register: Register) -> None:
-    with pytest.raises(Exception) as missing:
+    with pytest.raises(NotFoundError) as missing:
         register.hand_over(f"{AGENCY}-261116-1999", "Tư pháp", "canbo1")
-    assert str(missing.value) == f"Không tìm thấy hồ sơ {AGENCY}-261116-1999."
+    assert missing.value.message_vi == f"Không tìm thấy hồ sơ {AGENCY}-261116-1999."
 
 
 # --- audit trail ---------------------------------------------------------------------------

@@ -4,6 +4,8 @@ Every test talks to a real `motcua-server run` process (SQLite, and PostgreSQL w
 MOTCUA_TEST_PG_URL is set) with requests; events are sealed as the register seals them.
 """
 
+# ruff: noqa: F811  (fixtures imported from server_fixtures are test arguments)
+
 from __future__ import annotations
 
 import time

@@ -4,6 +4,8 @@ The server half of the kill tests: after each kill the server restarts on the sa
 the batch must be stored completely or not at all, and pushing it again completes it.
 """
 
+# ruff: noqa: F811  (fixtures imported from server_fixtures are test arguments)
+
 from __future__ import annotations
 
 import gzip
@@ -24,7 +26,7 @@ from server_fixtures import (  # noqa: F401  (fixtures)
     push,
     server,
 )
-from sqlalchemy import bindparam, create_engine, select, text
+from sqlalchemy import bindparam, create_engine, text
 
 from sync import protocol
 

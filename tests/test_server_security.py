@@ -4,6 +4,8 @@ A real server process (SQLite and PostgreSQL); every refusal is checked for its 
 error body, and that nothing was stored.
 """
 
+# ruff: noqa: F811  (fixtures imported from server_fixtures are test arguments)
+
 from __future__ import annotations
 
 import gzip
@@ -21,7 +23,7 @@ from server_fixtures import (  # noqa: F401  (fixtures)
     pull_all,
     push,
 )
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, text
 
 from sync import protocol
 
@@ -219,6 +221,11 @@ def test_malformed_push_bodies_are_refused_and_store_nothing(module_server: Serv
     def gz(obj: object) -> bytes:
         return gzip.compress(json.dumps(obj).encode())
 
+    def resealed(**changes: object) -> list[dict]:
+        event = {**events[0], **changes}
+        event["hash"] = protocol.event_hash(event)
+        return [event]
+
     cases = [
         ("truncated gzip", packed[: len(packed) // 2], {}, 400, "bad_request"),
         ("gzip cut before its trailer", packed[:-4], {}, 400, "bad_request"),
@@ -234,6 +241,12 @@ def test_malformed_push_bodies_are_refused_and_store_nothing(module_server: Serv
          {}, 400, "bad_request"),
         ("an event lacking fields", gz({"device_id": device.device_id,
                                         "events": [{"uid": "x"}]}), {}, 400, "bad_request"),
+        ("a device_seq no column holds", gz({"device_id": device.device_id,
+                                             "events": resealed(device_seq=2**63)}), {}, 400,
+         "bad_request"),
+        ("a NUL in a text field", gz({"device_id": device.device_id,
+                                      "events": resealed(actor="can\x00bo")}), {}, 400,
+         "bad_request"),
         ("unsupported protocol", gz({"device_id": device.device_id, "events": events,
                                      "protocol": 2}), {}, 400, "unsupported_protocol"),
         ("too many events", gz({"device_id": device.device_id, "events": too_many}), {}, 413,

@@ -190,7 +190,7 @@ class Register:
         path = Path(path) if path else paths.register_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         db.sanity_check_or_quarantine(path, paths.quarantine_dir())
-        existed = path.exists() and path.stat().st_size > 0
+        existed = path.exists() and path.stat().st_size > 0 and not _blank_database(path)
         if existed and not db.is_motcua_register(path):
             raise db.RegisterVersionError(
                 f"Tệp {path} không phải là sổ đăng ký motcua.",
@@ -1054,6 +1054,21 @@ def _row(r: Any) -> DossierRow:
                       r.procedure_code, r.status,
                       parse_utc(r.received_at) if r.received_at else None,
                       parse_utc(r.due_at) if r.due_at else None)
+
+
+def _blank_database(path: Path) -> bool:
+    """An SQLite file without any table: what a first start killed before the schema was
+    committed leaves behind. There is nothing in it to lose, so it is set up as new."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
 
 
 _EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)

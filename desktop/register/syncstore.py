@@ -18,11 +18,14 @@ from desktop.register.lifecycle import apply
 from desktop.register.logbooks import apply_volume
 from desktop.register.models import Event, Meta
 from desktop.register.projection import (
+    ENTRY_COLUMNS,
     load_dossier,
+    load_entries,
     load_volume,
     save_dossier,
     save_entry,
     save_volume,
+    to_row,
 )
 
 
@@ -218,7 +221,11 @@ def _refold(conn: Connection, stream: str, stream_type: str) -> int:
             entries[entry["uid"]] = entry
     if volume is not None:
         save_volume(conn, exists, volume)
-        for entry in entries.values():
-            save_entry(conn, entry)
+        # Write back only the entries the refold changed: a busy volume holds thousands.
+        stored = load_entries(conn, list(entries))
+        for uid, entry in entries.items():
+            old = stored.get(uid)
+            if old is None or to_row(old, ENTRY_COLUMNS) != to_row(entry, ENTRY_COLUMNS):
+                save_entry(conn, entry)
     return 0
 

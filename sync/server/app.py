@@ -6,7 +6,7 @@ import json
 import logging
 import zlib
 from importlib import metadata
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -135,6 +135,20 @@ def decode_json(request: Request, raw: bytes, limit: int) -> Any:
         raise ServerError(400, "bad_request", "malformed JSON") from None
 
 
+_bearer = HTTPBearer(auto_error=False, description="The device token given by /enroll.")
+
+
+def _device(request: Request,
+            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+            ) -> DeviceAuth:
+    """The device of the request's bearer token (401 "unauthorized" / "revoked")."""
+    store: ServerStore = request.app.state.store
+    return store.authenticate(credentials.credentials if credentials else None)
+
+
+Authenticated = Annotated[DeviceAuth, Depends(_device)]
+
+
 def _app_version() -> str:
     try:
         return metadata.version("motcua")
@@ -153,11 +167,6 @@ def create_app(store: ServerStore) -> FastAPI:
     app.state.store = store
     # Pull answers are repetitive JSON: compress them for weak links (requests inflates).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
-    bearer = HTTPBearer(auto_error=False, description="The device token given by /enroll.")
-
-    def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
-               ) -> DeviceAuth:
-        return store.authenticate(credentials.credentials if credentials else None)
 
     @app.exception_handler(ServerError)
     async def _server_error(_request: Request, exc: ServerError) -> JSONResponse:
@@ -193,13 +202,13 @@ def create_app(store: ServerStore) -> FastAPI:
 
     @app.get(f"{API_PREFIX}/status", response_model=StatusResponse, responses=ERRORS,
              tags=["sync"])
-    def status(auth: DeviceAuth = Depends(device)) -> JSONResponse:
+    def status(auth: Authenticated) -> JSONResponse:
         """Server clock, epoch, the office's head and what the server holds of this device."""
         return JSONResponse(to_json(store.status(auth)))
 
     @app.post(f"{API_PREFIX}/push", response_model=PushResponse, responses=ERRORS,
               openapi_extra=PUSH_BODY_DOC, tags=["sync"])
-    async def push(request: Request, auth: DeviceAuth = Depends(device)) -> JSONResponse:
+    async def push(request: Request, auth: Authenticated) -> JSONResponse:
         """Store a batch of this device's events, all or nothing, idempotent by uid."""
         obj = decode_json(request, await read_body(request, MAX_PUSH_BYTES), MAX_PUSH_BYTES)
         if isinstance(obj, dict) and isinstance(obj.get("events"), list) \
@@ -216,17 +225,18 @@ def create_app(store: ServerStore) -> FastAPI:
 
     @app.get(f"{API_PREFIX}/pull", response_model=PullResponse, responses=ERRORS,
              tags=["sync"])
-    def pull(auth: DeviceAuth = Depends(device),
-             cursor: str | None = Query(None, max_length=300,
-                                        description="The cursor of the previous answer."),
-             limit: int = Query(MAX_PULL_EVENTS // 2, ge=1, le=100_000)) -> JSONResponse:
+    def pull(auth: Authenticated,
+             cursor: Annotated[str | None, Query(max_length=300, description="The cursor of "
+                                                 "the previous answer.")] = None,
+             limit: Annotated[int, Query(ge=1, le=100_000)] = MAX_PULL_EVENTS // 2
+             ) -> JSONResponse:
         """The office's events from other devices and agencies after the cursor."""
         return JSONResponse(to_json(store.pull(auth, cursor, limit)))
 
     @app.get(f"{API_PREFIX}/rules", response_model=RulesResponse, responses=ERRORS,
              tags=["sync"])
-    def rules(auth: DeviceAuth = Depends(device),
-              since: str = Query("0", max_length=20)) -> JSONResponse:
+    def rules(auth: Authenticated,
+              since: Annotated[str, Query(max_length=20)] = "0") -> JSONResponse:
         """Catalogues and calendar overrides published after `since`."""
         del auth  # publications are province-wide; the token is still required
         return JSONResponse(to_json(store.rules(since)))

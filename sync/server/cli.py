@@ -39,7 +39,8 @@ def cmd_run(args: argparse.Namespace) -> int:
              store.epoch)
     uvicorn.run(create_app(store), host=args.host, port=args.port,
                 log_level=args.log_level.lower(), timeout_graceful_shutdown=5,
-                server_header=False)
+                server_header=False, ssl_certfile=args.ssl_certfile,
+                ssl_keyfile=args.ssl_keyfile)
     return 0
 
 
@@ -119,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", help=DB_HELP)
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM chain)")
+    run.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     run.set_defaults(func=cmd_run)
 
     # --db is accepted before or after the admin subcommand.
@@ -187,10 +190,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Admin output is for the operator; the library's info lines would only be noise.
         logging.getLogger("sync.server").setLevel(logging.WARNING)
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    from sqlalchemy.exc import OperationalError
+
     try:
         return int(args.func(args))
     except AdminError as exc:
         print(f"motcua-server: {exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        print(f"motcua-server: cannot use the database: {reason}", file=sys.stderr)
         return 1
 
 

@@ -7,9 +7,8 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
@@ -61,7 +60,11 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise AdminError(f"The database driver {exc.name} is missing; for PostgreSQL install "
+                         "the extra: pip install 'motcua[postgres]'.") from None
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -71,18 +74,17 @@ def is_sqlite(engine: Engine) -> bool:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One transaction that writes; commits on success, rolls back on any error."""
-    with Session(engine.execution_options(write=True), expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+    with Session(engine.execution_options(write=True), expire_on_commit=False) as session, \
+            session.begin():
+        yield session
 
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A read-only transaction (rolled back at the end)."""
-    with Session(engine, expire_on_commit=False) as session:
-        with session.begin():
-            yield session
-            session.rollback()
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+        session.rollback()
 
 
 # --- migrations ---------------------------------------------------------------------------
@@ -115,7 +117,7 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
     database = engine.url.database
     if not database or database == ":memory:":
         return None
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = Path(f"{database}.before-{revision}-{stamp}")
     src = sqlite3.connect(database)
     dst = sqlite3.connect(target)

@@ -16,7 +16,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
@@ -62,11 +62,11 @@ _EVENT_COLUMNS = tuple(getattr(Event, f) for f in (*EVENT_FIELDS, "hash"))
 
 def utc_iso(moment: datetime) -> str:
     """UTC instant as fixed-width ISO 8601 text (the register's format), sortable as text."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def secret_hash(secret: str) -> str:
@@ -316,6 +316,8 @@ class ServerStore:
         """Store a batch in one transaction; idempotent by uid."""
         if request.device_id != auth.device_id:
             raise ServerError(403, "forbidden", "device_id is not the token's device")
+        for e in request.events:
+            _check_storable(e)
         for attempt in range(3):
             try:
                 return self._push_once(auth, request.events)
@@ -407,10 +409,11 @@ class ServerStore:
                 seen[uid] = e["hash"]
                 accepted.append(uid)
             if new_streams:
-                s.execute(insert(Stream), [{"id": k, "office_id": office_id, "stream_type": v}
-                                           for k, v in new_streams.items()])
+                s.connection().execute(insert(Stream), [
+                    {"id": k, "office_id": office_id, "stream_type": v}
+                    for k, v in new_streams.items()])
             if rows:
-                s.execute(insert(Event), rows)
+                s.connection().execute(insert(Event), rows)
                 device.head_seq = self._contiguous_head(s, me, device.head_seq)
                 device.last_push_at = now
             head = device.head_seq
@@ -611,6 +614,21 @@ class ServerStore:
         if stream.stream_type != "dossier":
             raise AdminError(f"{ref} is not a dossier.")
         return stream.id
+
+
+MAX_DEVICE_SEQ = 2**62
+
+
+def _check_storable(event: dict[str, Any]) -> None:
+    """What protocol.validate_event lets through but no database column would take."""
+    if event["device_seq"] > MAX_DEVICE_SEQ or isinstance(event["device_seq"], bool):
+        raise ServerError(400, "bad_request", f"event {event['uid'][:64]}: device_seq too large")
+    if isinstance(event["channel"], bool):
+        raise ServerError(400, "bad_request", "channel must be 1, 2, 3 or null")
+    for name in ("uid", "stream", "stream_type", "kind", "actor", "occurred_at", "hlc",
+                 "device_id", "prev_hash", "hash"):
+        if "\x00" in event[name]:
+            raise ServerError(400, "bad_request", f"event field {name} contains NUL")
 
 
 def _current_due(history: Sequence[Any]) -> str | None:
