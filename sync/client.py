@@ -27,8 +27,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import Enum
+from functools import partial
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -78,10 +79,10 @@ CLIENT_ERRORS: dict[str, tuple[str, str]] = {
     "bad_response": ("Máy chủ trả lời không đúng định dạng (có thể do mạng hoặc proxy chen giữa).",
                      "The server's answer was malformed (a network or proxy in the way?)."),
     "server_error": ("Máy chủ tỉnh gặp lỗi nội bộ.", "The province server had an internal error."),
-    "tls": ("Không xác minh được chứng chỉ bảo mật (TLS) của máy chủ. Kiểm tra địa chỉ máy chủ "
-            "hoặc khai báo tệp chứng chỉ (CA) của tỉnh.",
-            "The server's TLS certificate could not be verified. Check the server address or "
-            "configure the province's CA bundle."),
+    "tls": (("Không xác minh được chứng chỉ bảo mật (TLS) của máy chủ. Kiểm tra địa chỉ máy "
+             "chủ hoặc khai báo tệp chứng chỉ (CA) của tỉnh."),
+            ("The server's TLS certificate could not be verified. Check the server address "
+             "or configure the province's CA bundle.")),
     "insecure_url": ("Địa chỉ máy chủ phải bắt đầu bằng https://.",
                      "The server address must start with https://."),
     "not_enrolled": ("Máy này chưa đăng ký với máy chủ tỉnh (chạy `motcua enroll`).",
@@ -91,12 +92,14 @@ CLIENT_ERRORS: dict[str, tuple[str, str]] = {
     "device_mismatch": ("Máy chủ nhận diện máy này khác với sổ đăng ký; cần đăng ký lại.",
                         "The server knows this device under another id; enroll again."),
     "cancelled": ("Đã dừng đồng bộ theo yêu cầu.", "Sync was cancelled."),
-    "local_store": ("Không ghi được dữ liệu đồng bộ vào sổ đăng ký trên máy này; hãy chạy "
-                    "`motcua check` và báo cho quản trị.",
-                    "Could not write sync data into this PC's register; run `motcua check` "
-                    "and tell the administrator."),
+    "local_store": (("Không ghi được dữ liệu đồng bộ vào sổ đăng ký trên máy này; hãy chạy "
+                     "`motcua check` và báo cho quản trị."),
+                    ("Could not write sync data into this PC's register; run `motcua check` "
+                     "and tell the administrator.")),
     "bad_rules": ("Danh mục thủ tục hoặc lịch do tỉnh ban hành không hợp lệ; chưa áp dụng.",
                   "The province's catalogue or calendar publication is invalid; not installed."),
+    "enroll_conflict": ("Thông tin cơ quan hoặc số máy do máy chủ cấp không khớp với sổ đăng ký.",
+                        "The office or device slot from the server does not fit this register."),
     "regression_loop": ("Máy chủ liên tục mất dữ liệu trong lúc đồng bộ; sẽ thử lại sau.",
                         "The server kept losing data during the sync; will retry later."),
 }
@@ -104,7 +107,7 @@ CLIENT_ERRORS: dict[str, tuple[str, str]] = {
 # Codes that waiting will not cure: the next periodic run waits long and the user must act.
 PERMANENT_CODES = frozenset({"unauthorized", "revoked", "forbidden", "unsupported_protocol",
                              "not_enrolled", "device_mismatch", "insecure_url", "keyring",
-                             "enroll_code_invalid"})
+                             "enroll_code_invalid", "enroll_conflict"})
 
 
 def _messages(code: str) -> tuple[str, str]:
@@ -237,8 +240,13 @@ class RetryPolicy:
 
 
 class IngestOutcome(Protocol):
-    inserted: int
-    duplicates: int
+    """What storing a pulled batch did (the register's IngestResult is one)."""
+
+    @property
+    def inserted(self) -> int: ...
+
+    @property
+    def duplicates(self) -> int: ...
 
 
 class SyncStore(Protocol):
@@ -302,11 +310,11 @@ class Transport(Protocol):
 
 
 def app_version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("motcua")
-    except Exception:  # not installed (running from a source tree)
+    except PackageNotFoundError:  # running from a source tree that is not installed
         return "0"
 
 
@@ -322,8 +330,7 @@ class _TimeoutSession(requests.Session):
         super().__init__()
         self.default_timeout = timeout
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
-                ) -> requests.Response:  # type: ignore[override]
+    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.default_timeout)
         return super().request(method, url, *args, **kwargs)
 
@@ -355,8 +362,8 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class HttpTransport:
@@ -535,12 +542,12 @@ def _refused(exc: BaseException) -> bool:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(text)  # reads a trailing Z since Python 3.11
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _format_skew(seconds: float) -> tuple[str, str]:
@@ -559,16 +566,30 @@ def _format_skew(seconds: float) -> tuple[str, str]:
 
 
 class _Sizer:
-    """Batch size: starts small, doubles after each success, halves after each failure."""
+    """Batch size: doubles after a success, halves after a failure.
+
+    A failure also sets a ceiling at half the size that failed, so that a link which drops
+    every N bytes settles on batches that fit between two drops instead of swinging back
+    to the size that failed; eight successes in a row lift the ceiling by a quarter.
+    """
 
     def __init__(self, start: int, low: int, high: int):
         self.size, self.low, self.high = start, low, high
+        self.ceiling = high
+        self._streak = 0
 
     def success(self) -> None:
-        self.size = min(self.high, self.size * 2)
+        self._streak += 1
+        if self._streak >= 8 and self.ceiling < self.high:
+            self.ceiling = min(self.high, self.ceiling + max(1, self.ceiling // 4))
+            self._streak = 0
+        self.size = min(self.ceiling, self.size * 2)
 
-    def failure(self) -> None:
-        self.size = max(self.low, self.size // 2)
+    def failure(self, failed_size: int | None = None) -> None:
+        self._streak = 0
+        failed = failed_size or self.size
+        self.ceiling = max(self.low, failed // 2)
+        self.size = max(self.low, min(self.size, failed) // 2)
 
 
 @dataclass
@@ -632,7 +653,7 @@ class SyncEngine:
         except CredentialError as exc:
             error = ErrorInfo("keyring", exc.message_vi, exc.message_en, stage=run.stage,
                               transient=False, detail=str(exc))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (reported as a value, see below)
             # The register could not do its part (disk full, locked, a pulled event it cannot
             # place). Reported as a value like any other failure; the log gets the type and
             # the statement, never the values (they may hold personal data).
@@ -796,7 +817,7 @@ class SyncEngine:
                     if not exc.transient:
                         raise
                     failures += 1
-                    self.push_sizer.failure()
+                    self.push_sizer.failure(len(batch))
                     if failures >= self.policy.attempts:
                         raise
                     self._wait_before_retry(run, exc, failures)
@@ -839,8 +860,7 @@ class SyncEngine:
         while True:
             self._check_cancel()
             resp: PullResponse = self._call(
-                run, lambda: self.transport.pull(token, cursor, self.pull_sizer.size),
-                sizer=self.pull_sizer)
+                run, partial(self._pull_once, token, cursor), sizer=self.pull_sizer)
             self.pull_sizer.success()
             if resp.epoch != status.epoch or (resp.head < status.head and cursor is not None):
                 # The server's store was replaced during this run: start the pull again.
@@ -864,6 +884,9 @@ class SyncEngine:
                 raise SyncError("bad_response", transient=False,
                                 detail="pull says more but the cursor did not move")
             cursor = resp.cursor
+
+    def _pull_once(self, token: str, cursor: str | None) -> PullResponse:
+        return self.transport.pull(token, cursor, self.pull_sizer.size)
 
     def _rules_stage(self, run: _Run, token: str) -> None:
         since = self.store.get_state("rules_since") or "0"
@@ -953,7 +976,7 @@ class SyncEngine:
     def _safe_pending(self) -> int:
         try:
             return int(self.store.pending_count())
-        except Exception:
+        except Exception:  # noqa: BLE001 (only a figure for the result; the error is reported)
             return 0
 
     def _record_failure(self, error: ErrorInfo) -> None:
@@ -1025,6 +1048,17 @@ def enroll(store: SyncStore, transport: Transport, credentials: CredentialStore,
     if resp.device_id != device_id:
         raise SyncError("device_mismatch", transient=False)
     server_url = transport.base_url
+    try:
+        # First the office: a register whose numbers would clash refuses, and then no token
+        # is kept for it.
+        store.setup_office(province_code=resp.office.province_code,
+                           commune_code=resp.office.commune_code,
+                           agency_id=resp.office.agency_id, office_name=resp.office.name,
+                           device_slot=resp.device_slot)
+    except Exception as exc:  # noqa: BLE001 (the register's refusal, in its own words)
+        raise SyncError("enroll_conflict", transient=False, detail=type(exc).__name__,
+                        message_vi=getattr(exc, "message_vi", None),
+                        message_en=getattr(exc, "message_en", None)) from exc
     credentials.set_token(server_url, device_id, resp.token)
     previous = store.get_state("server_url")
     if previous and previous != server_url:
@@ -1035,9 +1069,6 @@ def enroll(store: SyncStore, transport: Transport, credentials: CredentialStore,
     store.set_state("server_url", server_url)
     store.set_state("ca_bundle", ca_bundle or None)
     store.set_state("office_id", resp.office.office_id)
-    store.setup_office(province_code=resp.office.province_code,
-                       commune_code=resp.office.commune_code, agency_id=resp.office.agency_id,
-                       office_name=resp.office.name, device_slot=resp.device_slot)
     skew: float | None = None
     try:
         local = (clock or _utc_now)() - timedelta(seconds=rtt / 2)

@@ -74,7 +74,7 @@ def _describe(backend: KeyringBackend) -> BackendInfo:
     if not reason:
         try:
             priority = float(getattr(backend, "priority", 1))
-        except Exception:  # some backends raise from priority when unusable
+        except Exception:  # noqa: BLE001 (some backends raise from `priority` when unusable)
             priority = 0.0
         if priority < 1:
             reason = "low-priority"
@@ -113,14 +113,14 @@ class CredentialStore:
         if info.secure:
             return None
         if info.reason == "none":
-            return ("Máy này không có kho khóa bảo mật (keyring): không lưu được mã xác thực "
-                    "của máy. Hãy cài dịch vụ lưu mật khẩu của hệ điều hành.",
-                    "No secure keyring is available: the device token cannot be stored. "
-                    "Install the operating system's secret store.")
-        return (f"Mã xác thực của máy được lưu ở nơi không được mã hóa an toàn: {info.where}. "
-                "Chỉ dùng cho thử nghiệm.",
-                f"The device token is kept in a store that is not securely encrypted: "
-                f"{info.where}. Use this for tests only.")
+            return (("Máy này không có kho khóa bảo mật (keyring): không lưu được mã xác thực "
+                     "của máy. Hãy cài dịch vụ lưu mật khẩu của hệ điều hành."),
+                    ("No secure keyring is available: the device token cannot be stored. "
+                     "Install the operating system's secret store."))
+        return ((f"Mã xác thực của máy được lưu ở nơi không được mã hóa an toàn: {info.where}. "
+                 "Chỉ dùng cho thử nghiệm."),
+                ("The device token is kept in a store that is not securely encrypted: "
+                 f"{info.where}. Use this for tests only."))
 
     def get_token(self, server_url: str, device_id: str) -> str | None:
         try:

@@ -28,7 +28,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class FaultProxy:
     def url(self) -> str:
         return f"{'https' if self.ssl_context else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self) -> FaultProxy:
+    def start(self) -> Self:
         if self._thread is None:
             self._thread = threading.Thread(target=self._accept_loop, name="faultproxy-accept",
                                             daemon=True)
@@ -136,7 +136,7 @@ class FaultProxy:
         for conn in list(self._conns):
             conn.join(timeout=1)
 
-    def __enter__(self) -> FaultProxy:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -428,10 +428,10 @@ class HttpFaultInjector:
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 injector._handle(self)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 injector._handle(self)
 
             def log_message(self, *args: Any) -> None:
@@ -447,7 +447,7 @@ class HttpFaultInjector:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> HttpFaultInjector:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -455,7 +455,7 @@ class HttpFaultInjector:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> HttpFaultInjector:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -240,8 +240,22 @@ def printed(home: Path) -> Path:
 
 
 @pytest.fixture
+def ui_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]]:
+    """Errors the UI reported, recorded instead of shown modally; an unexpected bug report
+    (not a register message) fails the test."""
+    from desktop.ui import errors
+
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(errors, "presenter", lambda parent, kind, text: seen.append(
+        (kind, text)))
+    yield seen
+    bugs = [text for kind, text in seen if kind == "bug"]
+    assert not bugs, "the UI reported a bug:\n" + "\n".join(bugs)
+
+
+@pytest.fixture
 def make_ctx(qapp: Any, register: Register, ui_settings: Any, ui_accounts: dict[str, Any],
-             printed: Path) -> Callable[..., Any]:
+             printed: Path, ui_errors: list[tuple[str, str]]) -> Callable[..., Any]:
     """An AppContext for a user name (its role decides what the windows offer)."""
     from desktop.ui import i18n
     from desktop.ui.context import AppContext, Bus

@@ -1,6 +1,8 @@
 """The sync engine's stages, retries and values, on real register files and a real keyring
 backend in a temporary folder, against an in-memory server that speaks sync.protocol."""
 
+# ruff: noqa: F811  (fixtures imported from other test modules are test arguments)
+
 from __future__ import annotations
 
 import base64
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FixedClock
 from test_sync_client_support import (  # noqa: F401 (fixtures)
     FakeServer,
     FakeTransport,
@@ -22,7 +25,6 @@ from test_sync_client_support import (  # noqa: F401 (fixtures)
     register_uids,
 )
 
-from conftest import FixedClock
 from desktop.register.syncstore import RegisterSyncStore
 from sync.client import (
     HttpTransport,
@@ -345,3 +347,40 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert _retry_after("5") == 5.0
     assert _retry_after(None) is None and _retry_after("soon") is None
     assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_a_failed_batch_in_the_pipeline_is_sent_again_and_the_one_behind_it_is_kept(
+        reg: Any, clock: FixedClock, store: RegisterSyncStore, server: FakeServer,
+        transport: FakeTransport, credentials: CredentialStore) -> None:
+    add_dossiers(reg, clock, 40)
+    pending = store.pending_count()
+    transport.fail_only = "push"
+    transport.fail_before = [SyncError("connection_lost", transient=True)]
+    acked_before_send: list[str] = []
+    real_push = server.push
+
+    def push(token: str, device_id: str, events: Any) -> Any:
+        done = {r for r in register_uids(reg.path)} - {e["uid"] for e in
+                                                       store.pending_wire_events(10_000)}
+        acked_before_send.extend(e["uid"] for e in events if e["uid"] in done)
+        return real_push(token, device_id, events)
+
+    server.push = push  # type: ignore[method-assign]
+    result = engine(store, transport, credentials, push_batch=10, push_pipeline=2).run_once()
+    assert result.ok and result.retries == 1 and result.pushed == pending
+    assert result.duplicates == 0 and len(server.log) == len(set(server.uids())) == pending
+    assert acked_before_send == []  # nothing the client had an answer for went again
+
+
+def test_enrollment_refuses_a_slot_that_would_clash_with_numbers_already_given(
+        reg: Any, clock: FixedClock, server: FakeServer, transport: FakeTransport,
+        credentials: CredentialStore) -> None:
+    add_dossiers(reg, clock, 1)  # numbered as device 1 before enrollment
+    store = RegisterSyncStore(reg)
+    with pytest.raises(SyncError) as refused:
+        enroll(store, transport, credentials, "GOOD-CODE")  # the fake server gives slot 2
+    assert refused.value.code == "enroll_conflict" and not refused.value.transient
+    assert "máy số 1" in refused.value.message_vi and "sổ đăng ký mới" in refused.value.message_vi
+    assert reg.office().device_slot == 1
+    assert credentials.get_token(transport.base_url, store.device_id()) is None
+    assert store.get_state("server_url") is None

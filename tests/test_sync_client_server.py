@@ -3,17 +3,20 @@ files and a real keyring backend in a temporary folder: enrollment and `motcua s
 command line, two devices of one office, agency events, a PC clock days off, a revoked
 device, and a server that comes back from an older backup."""
 
+# ruff: noqa: F811  (fixtures imported from other test modules are test arguments)
+
 from __future__ import annotations
 
 import random
 import shutil
 import subprocess
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FixedClock, motcua_command
 from server_fixtures import (  # noqa: F401 (fixtures)
     ServerProcess,
     pull_all,
@@ -30,7 +33,6 @@ from test_sync_client_support import (  # noqa: F401 (fixtures)
     server_uids,
 )
 
-from conftest import FixedClock, motcua_command
 from desktop.register.service import Register
 from desktop.register.syncstore import RegisterSyncStore
 from sync.client import HttpTransport, RetryPolicy, SyncEngine, enroll
@@ -71,7 +73,8 @@ def server_office_uids(srv: ServerProcess, office_id: str) -> list[str]:
 def run_cli(home: Path, xdg: Path, *args: str, timeout: float = 120
             ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*motcua_command(), *args], capture_output=True, text=True,
-                          encoding="utf-8", env=cli_env_with_keyring(home, xdg), timeout=timeout)
+                          encoding="utf-8", env=cli_env_with_keyring(home, xdg), timeout=timeout,
+                          check=False)
 
 
 def _copy_sqlite(src: Path, dest: Path) -> None:
@@ -239,9 +242,9 @@ def test_an_agency_event_reaches_the_register_and_changes_the_dossiers_state(
 def test_a_pc_clock_days_off_still_syncs_and_the_skew_is_reported(
         srv: ServerProcess, admin: Admin, office: str, home: Path, clock: FixedClock,
         credentials: CredentialStore) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    real = datetime.now(timezone.utc)
+    real = datetime.now(UTC)
     behind = FixedClock(real - timedelta(days=4))
     right = FixedClock(real)
     with make_register(home / "late.sqlite3", behind, set_up=False) as late, \

@@ -7,14 +7,12 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import keyring
 import pytest
-from keyrings.alt.file import PlaintextKeyring
-
 from conftest import (
     AGENCY,
     COMMUNE_CODE,
@@ -24,6 +22,8 @@ from conftest import (
     FixedClock,
     valid_input,
 )
+from keyrings.alt.file import PlaintextKeyring
+
 from desktop.register.service import Register
 from desktop.register.syncstore import RegisterSyncStore
 from sync.client import SyncError
@@ -120,7 +120,7 @@ def server_uids(db_path: Path, office_id: str | None = None) -> list[str]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass

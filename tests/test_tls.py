@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import FixedClock, motcua_command
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -29,7 +30,6 @@ from test_sync_client_support import (  # noqa: F401 (fixtures)
     register_uids,
 )
 
-from conftest import FixedClock, motcua_command
 from desktop.register.service import Register
 from desktop.register.syncstore import RegisterSyncStore
 from sync.client import HttpTransport, RetryPolicy, SyncEngine, SyncError, enroll
@@ -97,6 +97,8 @@ uvicorn.run(create_app(ServerStore(engine)), host="127.0.0.1", port=int(sys.argv
             ssl_certfile=sys.argv[3], ssl_keyfile=sys.argv[4], log_level="warning")
 """
 
+# ruff: noqa: F811  (fixtures imported from other modules are test arguments)
+
 
 class TlsServer:
     def __init__(self, folder: Path, hosts: list[str]):
@@ -104,7 +106,7 @@ class TlsServer:
         self.db_url = f"sqlite:///{folder / 'server.sqlite3'}"
         self.port = free_port()
         self.url = f"https://127.0.0.1:{self.port}"
-        self.log = open(folder / "server.log", "ab")
+        self.log = open(folder / "server.log", "ab")  # noqa: SIM115 (closed by stop())
         self.proc = subprocess.Popen([sys.executable, "-c", _SERVE, self.db_url, str(self.port),
                                       str(cert), str(key)], stdout=self.log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -184,7 +186,7 @@ def test_motcua_enroll_with_ca_bundle_keeps_it_for_motcua_sync(
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*motcua_command(), *args], env=env, capture_output=True,
-                              text=True, encoding="utf-8", timeout=120)
+                              text=True, encoding="utf-8", timeout=120, check=False)
 
     refused = cli("enroll", tls_server.url, tls_server.code())
     assert refused.returncode == 3 and "chứng chỉ bảo mật (TLS)" in refused.stderr

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select, text, update
 
 from desktop.register import db
+from desktop.register.errors import RegisterError
 from desktop.register.events import EventRecord
 from desktop.register.lifecycle import apply
 from desktop.register.logbooks import apply_volume
@@ -121,7 +122,25 @@ class RegisterSyncStore:
 
     def setup_office(self, *, province_code: int, commune_code: int, agency_id: str,
                      office_name: str, device_slot: int) -> Any:
-        """Enrollment: the office and device slot the server assigned to this register."""
+        """Enrollment: the office and device slot the server assigned to this register.
+
+        Refused when the register already numbered dossiers or volumes under another slot or
+        agency: those numbers would collide with the other devices of the office.
+        """
+        if self.register.is_set_up():
+            current = self.register.office()
+            if (current.device_slot, current.agency_id) != (int(device_slot), agency_id):
+                with db.read_session(self.engine) as session:
+                    made = session.connection().execute(text(
+                        "SELECT count(*) FROM events WHERE origin = 'local'")).scalar()
+                if made:
+                    raise RegisterError(
+                        f"Sổ đăng ký này đã có {made} sự kiện đánh số theo máy số "
+                        f"{current.device_slot} ({current.agency_id}); máy chủ cấp máy số "
+                        f"{device_slot} ({agency_id}). Hãy đăng ký máy bằng một sổ đăng ký mới.",
+                        f"This register already holds {made} events numbered as device "
+                        f"{current.device_slot} ({current.agency_id}); the server assigned "
+                        f"device {device_slot} ({agency_id}). Enroll with a new register.")
         return self.register.setup_office(province_code=province_code,
                                           commune_code=commune_code, agency_id=agency_id,
                                           office_name=office_name, device_slot=device_slot)

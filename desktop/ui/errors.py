@@ -14,6 +14,7 @@ import sys
 import threading
 import traceback
 from logging.handlers import RotatingFileHandler
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -36,6 +37,9 @@ from desktop.ui.qt import (
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
 LOG_NAME = "motcua.log"
+
+# Where reports go instead of a modal dialog (tests record them; None = show the dialog).
+presenter: Callable[[QWidget | None, str, str], None] | None = None
 
 
 def is_known(exc: BaseException) -> bool:
@@ -91,7 +95,12 @@ def report(parent: QWidget | None, exc: BaseException, details: str | None = Non
     if parent is not None and sip.isdeleted(parent):
         parent = None
     if is_known(exc) or isinstance(exc, OSError):
-        show_message(parent, user_message(exc))
+        if presenter is not None:
+            presenter(parent, "message", user_message(exc))
+        else:
+            show_message(parent, user_message(exc))
+    elif presenter is not None:
+        presenter(parent, "bug", details)
     else:
         BugDialog(parent, details).exec()
 
@@ -146,7 +155,10 @@ def _excepthook(kind: type[BaseException], exc: BaseException,
     log.error("uncaught exception:\n%s", details)
     try:
         parent = QApplication.activeWindow() if QApplication.instance() else None
-        report(parent, exc, details) if is_known(exc) else BugDialog(parent, details).exec()
+        if is_known(exc) or presenter is not None:
+            report(parent, exc, details)
+        else:
+            BugDialog(parent, details).exec()
     except Exception:  # noqa: BLE001 - the hook itself must never raise
         log.exception("could not show the error dialog")
 
