@@ -160,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--no-ingest", action="store_true",
                         help="skip the server ingest rates (bench.sync_server)")
-    parser.add_argument("--no-cut", action="store_true", help="skip the cut-every-64-KiB case")
+    parser.add_argument("--cases", default="clean,cut",
+                        help="which cases to run: clean, cut (comma-separated)")
     args = parser.parse_args(argv)
 
     import logging
@@ -179,10 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             database("sqlite") as db_url:
         admin = _open_store(db_url)
         with server_process(db_url) as url:
-            report["cases"].append(run_case("clean link", url, admin, Path(tmp) / "clean",
-                                            args.events, None))
-            print(json.dumps(report["cases"][-1]), file=sys.stderr, flush=True)
-            if not args.no_cut:
+            cases = args.cases.split(",")
+            if "clean" in cases:
+                report["cases"].append(run_case("clean link", url, admin, Path(tmp) / "clean",
+                                                args.events, None))
+                print(json.dumps(report["cases"][-1]), file=sys.stderr, flush=True)
+            if "cut" in cases:
                 report["cases"].append(run_case(f"cut every {CUT_EVERY} bytes", url, admin,
                                                 Path(tmp) / "cut", args.events, CUT_EVERY))
                 print(json.dumps(report["cases"][-1]), file=sys.stderr, flush=True)

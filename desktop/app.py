@@ -22,6 +22,7 @@ from desktop.ui.qt import QApplication, QDialog, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 BACKUP_DELAY_MS = 60_000
+CHECK_DELAY_MS = 5_000
 
 
 class AppController(QObject):
@@ -44,6 +45,7 @@ class AppController(QObject):
         self.register: Any = None
         self.ctx: Any = None
         self.dialog: QDialog | None = None
+        self.check_pending = False
         self.window = MainWindow(settings)
         self.window.logout_requested.connect(self.logout)
 
@@ -52,12 +54,11 @@ class AppController(QObject):
         path, clock = self.register_path, self.clock
 
         def open_register(ctx: Any) -> Any:
-            from desktop.register.service import Register
+            from desktop.register.ui_support import open_for_desktop
 
-            kwargs: dict[str, Any] = {"auto_backup": False}
-            if clock is not None:
-                kwargs["clock"] = clock
-            reg = Register.open(path, **kwargs)
+            opened = open_for_desktop(path, clock)
+            reg = opened.register
+            self.check_pending = not opened.full_check_done
             reg.catalogue()  # warm the caches the windows read on the GUI thread
             reg.calendar()
             if reg.is_set_up():
@@ -126,6 +127,28 @@ class AppController(QObject):
         self.window.home.tiles["due_today"].setFocus()
         self.window.home.counts_shown.connect(self._first_counts)
         QTimer.singleShot(BACKUP_DELAY_MS, self.daily_backup)
+        if self.check_pending:
+            self.check_pending = False
+            QTimer.singleShot(CHECK_DELAY_MS, self.deferred_check)
+
+    def deferred_check(self) -> None:
+        """The register's integrity check, in the background once the officer is at work."""
+        from desktop.register.ui_support import deferred_check
+
+        reg = self.register
+        if reg is None:
+            return
+
+        def done(problems: list[str]) -> None:
+            if problems:
+                log.error("register failed its deferred quick_check: %s", problems[:5])
+                errors.show_message(self.window, _(
+                    "Kiểm tra định kỳ phát hiện sổ đăng ký có thể bị hỏng. Hãy đóng chương "
+                    "trình và mở lại: tệp hỏng sẽ được chuyển sang thư mục quarantine và "
+                    "chương trình hướng dẫn khôi phục từ bản sao lưu."))
+
+        run_op(lambda c: deferred_check(reg), on_success=done, parent=self.window,
+               kind="background")
 
     def _first_counts(self) -> None:
         self.window.home.counts_shown.disconnect(self._first_counts)
@@ -187,7 +210,10 @@ def run(argv: list[str] | None = None) -> int:
 
     ops.wait_all(5_000)
     if controller.register is not None:
+        from desktop.register.ui_support import closed_cleanly
+
         controller.register.close()
+        closed_cleanly(controller.register)
     return int(code)
 
 

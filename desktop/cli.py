@@ -92,6 +92,31 @@ def cmd_print_book(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from desktop.reporting import parse_day, write_report
+    from forms.errors import FormsError
+    from sync.reports import ReportParams
+
+    try:
+        params = ReportParams(parse_day(args.date_from), parse_day(args.date_to),
+                              field=args.field, procedure=args.procedure, officer=args.officer)
+    except ValueError:
+        _say(args.lang, "Khoảng ngày không hợp lệ (dùng NNNN-TT-NN hoặc NN/TT/NNNN; từ ngày "
+             "phải trước đến ngày).", "Invalid dates (YYYY-MM-DD or DD/MM/YYYY; --from must "
+             "not be after --to).", err=True)
+        return 2
+    try:
+        with _open() as reg:
+            path, _ = write_report(reg, args.kind, params, args.format, Path(args.out),
+                                   signer_name=args.signer or "")
+    except FormsError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    _say(args.lang, f"Đã lập báo cáo {args.kind} ra {path}",
+         f"Wrote the {args.kind} report to {path}")
+    return 0
+
+
 def _say(lang: str, vi: str, en: str, *, err: bool = False) -> None:
     print(vi if lang == "vi" else en, file=sys.stderr if err else sys.stdout)
 
@@ -238,6 +263,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--volume", type=int, default=None, help="quyển số (khi năm có nhiều quyển)")
     p.add_argument("--out", required=True, metavar="TỆP.pdf")
     p.set_defaults(func=cmd_print_book)
+    p = sub.add_parser("report", help="lập báo cáo (tình hình giải quyết, quá hạn, chỉ số 766, "
+                                      "hài lòng, phí) ra PDF, Excel hoặc JSON")
+    p.add_argument("kind", choices=("handling", "late", "index", "satisfaction", "fees"),
+                   metavar="LOẠI", help="handling | late | index | satisfaction | fees")
+    p.add_argument("--from", dest="date_from", required=True, metavar="NGÀY")
+    p.add_argument("--to", dest="date_to", required=True, metavar="NGÀY")
+    p.add_argument("--format", choices=("pdf", "xlsx", "json"), default="pdf")
+    p.add_argument("--out", required=True, metavar="TỆP")
+    p.add_argument("--field", help="mã lĩnh vực, ví dụ HO_TICH")
+    p.add_argument("--procedure", help="mã thủ tục, ví dụ birth_registration")
+    p.add_argument("--officer", help="tên đăng nhập của cán bộ (hồ sơ cán bộ đã xử lý)")
+    p.add_argument("--signer", help="họ tên thủ trưởng ký báo cáo (PDF)")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

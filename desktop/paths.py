@@ -42,3 +42,8 @@ def quarantine_dir() -> Path:
     path = data_dir() / "quarantine"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def report_cache_path(register: Path) -> Path:
+    """The reports' facts cache beside a register file (derived data: safe to delete)."""
+    return register.with_name(register.stem + ".reports-cache.sqlite3")

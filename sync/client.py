@@ -383,7 +383,12 @@ class HttpTransport:
         self.max_body = max_body
         self.session = _TimeoutSession((connect_timeout_s, stall_timeout_s))
         self.session.verify = self.ca_bundle or True  # never False
-        self.session.trust_env = False  # no proxy or netrc from the environment
+        # Not the environment's netrc (it would replace the bearer token) nor its CA bundle
+        # (`ca_bundle` is the setting for that); its HTTP(S)_PROXY, yes, for offices that
+        # must go through one, but never for a server on this machine.
+        self.session.trust_env = False
+        if urlsplit(self.base_url).hostname not in _LOOPBACK:
+            self.session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
         self.session.mount("https://", HTTPAdapter(pool_connections=1, pool_maxsize=2,
                                                    max_retries=0))
         self.session.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=2,
@@ -566,29 +571,26 @@ def _format_skew(seconds: float) -> tuple[str, str]:
 
 
 class _Sizer:
-    """Batch size: doubles after a success, halves after a failure.
-
-    A failure also sets a ceiling at half the size that failed, so that a link which drops
-    every N bytes settles on batches that fit between two drops instead of swinging back
-    to the size that failed; eight successes in a row lift the ceiling by a quarter.
-    """
+    """Batch size, like TCP's window: doubles after each success until the first failure,
+    then grows by a quarter per success and halves per failure (a link that drops every N
+    bytes settles on batches well inside N). A long run of successes doubles again."""
 
     def __init__(self, start: int, low: int, high: int):
         self.size, self.low, self.high = start, low, high
-        self.ceiling = high
+        self.cautious = False
         self._streak = 0
 
     def success(self) -> None:
         self._streak += 1
-        if self._streak >= 8 and self.ceiling < self.high:
-            self.ceiling = min(self.high, self.ceiling + max(1, self.ceiling // 4))
-            self._streak = 0
-        self.size = min(self.ceiling, self.size * 2)
+        if self._streak >= 32:
+            self.cautious = False
+        grow = max(1, self.size // 4) if self.cautious else self.size
+        self.size = min(self.high, self.size + grow)
 
     def failure(self, failed_size: int | None = None) -> None:
+        self.cautious = True
         self._streak = 0
         failed = failed_size or self.size
-        self.ceiling = max(self.low, failed // 2)
         self.size = max(self.low, min(self.size, failed) // 2)
 
 
@@ -897,8 +899,14 @@ class SyncEngine:
                     run.rules += 1
             if resp.calendars:
                 run.rules += int(self.store.install_calendar(list(resp.calendars)) or 0)
-        except Exception as exc:  # remote data that the register refuses
-            raise SyncError("bad_rules", transient=False, detail=type(exc).__name__) from exc
+        except Exception as exc:  # noqa: BLE001 (remote data the register refuses)
+            # The dossiers are in sync all the same: say so, keep the old rules, and ask
+            # again next time (`since` does not move).
+            log.warning("rules from the server refused by the register: %s",
+                        type(exc).__name__)
+            vi, en = CLIENT_ERRORS["bad_rules"]
+            run.warnings.append(Notice("bad_rules", vi, en))
+            return
         if resp.since != since:
             self.store.set_state("rules_since", resp.since)
 

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -544,6 +544,7 @@ class Labels:
     procedures: Mapping[str, str] = field(default_factory=dict)
     exemptions: Mapping[str, str] = field(default_factory=dict)
     procedure_field: Mapping[str, str] = field(default_factory=dict)
+    offices: Mapping[str, str] = field(default_factory=dict)  # office id -> name (server)
 
     @classmethod
     def from_catalogues(cls, documents: Iterable[Mapping[str, Any]]) -> Labels:
@@ -561,7 +562,7 @@ class Labels:
                 p[proc["code"]] = proc["name"]
                 pf[proc["code"]] = proc.get("field", "")
                 for ex in (proc.get("fee") or {}).get("exemptions", []) or []:
-                    x[ex["code"]] = ex.get("label", ex["code"])
+                    x[f"{proc['code']}:{ex['code']}"] = ex.get("label", ex["code"])
         return cls(f, p, x, pf)
 
     def field_name(self, code: str) -> str:
@@ -569,6 +570,10 @@ class Labels:
 
     def procedure_name(self, code: str) -> str:
         return self.procedures.get(code, code)
+
+    def exemption_name(self, procedure: str, code: str) -> str:
+        """Exemptions are per procedure ("on_time" differs for births and deaths)."""
+        return self.exemptions.get(f"{procedure}:{code}", code)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -740,7 +745,8 @@ def _handling_rows(groups: Mapping[tuple[str, str, str], Sequence[int]], labels:
     by_proc = tuple(HandlingRow.of(k, labels.procedure_name(k), _sum_rows(v, n))
                     for k, v in sorted(procs.items(), key=lambda kv: (proc_field[kv[0]],
                                                                       kv[0])))
-    by_off = tuple(HandlingRow.of(k, k, _sum_rows(v, n)) for k, v in sorted(offices.items())
+    by_off = tuple(HandlingRow.of(k, labels.offices.get(k, k), _sum_rows(v, n))
+                   for k, v in sorted(offices.items())
                    ) if by_office else ()
     return {"total": total, "by_field": by_field, "by_procedure": by_proc, "by_office": by_off}
 
@@ -826,9 +832,7 @@ def compute_late(facts: Iterable[DossierFacts], params: ReportParams, labels: La
             if f.judged != "A":
                 continue
             due, end_at = f.due, finished
-        elif (finished is None or finished >= end) and (finished is None or True):
-            if finished is not None and finished < start:
-                continue
+        elif finished is None or finished >= end:
             if not _judge_open(f, judge):
                 continue
             due, paused = f.due_at(judge)
@@ -913,7 +917,7 @@ class IndexRules:
             if r.code == code:
                 if value is None:
                     return None
-                return round(r.max_points * min(1.0, value / r.full_at), 2)
+                return r.max_points * min(1.0, value / r.full_at)
         return None
 
 
@@ -966,87 +970,51 @@ class IndexReport:
 
 
 class _IndexAcc:
-    __slots__ = ("judged", "on_time", "late", "bad", "received", "synced", "online", "paying",
-                 "paid_online", "returned", "electronic")
+    """Counts of one month. A dossier ended in the month is judged in it; one still open at
+    the month's end is judged then (`open_*`); the whole period's figures are the months'
+    sums with the open dossiers of the last month only."""
+
+    __slots__ = ("fin", "fin_late", "fin_bad", "open", "open_late", "open_bad", "received",
+                 "synced", "online", "paying", "paid_online", "returned", "electronic")
 
     def __init__(self) -> None:
         for name in self.__slots__:
             setattr(self, name, 0)
 
 
-def _index_add(acc: _IndexAcc, f: DossierFacts, start: str, end: str, judge: str,
-               unsynced: frozenset[str] | set[str], bad: bool) -> None:
-    received = f.received
-    assert received is not None
-    if start <= received < end:
-        acc.received += 1
-        if f.channel == 2:
-            acc.online += 1
-        if f.uid not in unsynced:
-            acc.synced += 1
-    finished = f.finished
-    if finished is not None and finished < end:
-        if finished >= start:
-            acc.judged += 1
-            if f.judged == "A":
-                acc.late += 1
-            else:
-                acc.on_time += 1
-            if bad:
-                acc.bad += 1
-    elif received < end:
-        acc.judged += 1
-        if _judge_open(f, judge):
-            acc.late += 1
-        else:
-            acc.on_time += 1
-        if bad:
-            acc.bad += 1
-    returned = f.returned
-    if returned is not None and start <= returned < end:
-        acc.returned += 1
-        if f.return_method == "electronic":
-            acc.electronic += 1
-    if f.fee_paid or f.payments:
-        paid = online = False
-        if f.fee_paid and start <= received < end:
-            paid = True
-        for at, _amount, on, _actor in f.payment_list():
-            if start <= at < end:
-                paid = True
-                online = online or on
-        if paid:
-            acc.paying += 1
-            if online:
-                acc.paid_online += 1
-
-
 def _bad(f: DossierFacts) -> bool:
-    """A complaint, or a "dissatisfied" rating, on the dossier."""
+    """A complaint, or a "dissatisfied" rating, on the dossier (whenever recorded)."""
     return f.rating == "dissatisfied" or f.complaints is not None
 
 
-def _index_period(label: str, d0: date, d1: date, acc: _IndexAcc, rules: IndexRules
-                  ) -> IndexPeriod:
-    names = {r.code: r for r in rules.indicators}
-    late_rate = _share(acc.late, acc.judged)
-    bad_rate = _share(acc.bad, acc.judged)
+def _index_period(label: str, d0: date, d1: date, accs: Sequence[_IndexAcc], last: _IndexAcc,
+                  paying: tuple[int, int], rules: IndexRules) -> IndexPeriod:
+    """The indicators of the months `accs`, judging open dossiers as `last` holds them."""
+    def total(name: str) -> int:
+        return sum(getattr(a, name) for a in accs)
+    judged = total("fin") + last.open
+    late = total("fin_late") + last.open_late
+    bad = total("fin_bad") + last.open_bad
+    on_time = judged - late
+    received, synced, online = total("received"), total("synced"), total("online")
+    returned, electronic = total("returned"), total("electronic")
+    payers, online_payers = paying
+    late_rate = _share(late, judged)
+    bad_rate = _share(bad, judged)
     satisfaction = None if late_rate is None else max(0.0, 1.0 - late_rate - (bad_rate or 0))
     values: dict[str, tuple[int | None, int | None, float | None, str]] = {
-        "synced_share": (acc.synced, acc.received, _share(acc.synced, acc.received),
+        "synced_share": (synced, received, _share(synced, received),
                          "hồ sơ tiếp nhận trong kỳ đã được máy chủ tỉnh xác nhận"),
-        "on_time_share": (acc.on_time, acc.judged, _share(acc.on_time, acc.judged),
+        "on_time_share": (on_time, judged, _share(on_time, judged),
                           "hồ sơ kết thúc trong kỳ và hồ sơ còn mở xét tại cuối kỳ"),
         "digitised_share": (None, None, None, "sổ chưa ghi nhận việc số hóa thành phần hồ sơ"),
-        "electronic_result_share": (acc.electronic, acc.returned,
-                                    _share(acc.electronic, acc.returned),
+        "electronic_result_share": (electronic, returned, _share(electronic, returned),
                                     "hồ sơ trả kết quả trong kỳ"),
         "reuse_share": (None, None, None, "sổ chưa ghi nhận việc dùng lại dữ liệu số hóa"),
-        "online_share": (acc.online, acc.received, _share(acc.online, acc.received),
-                         "hồ sơ tiếp nhận trong kỳ"),
-        "paid_online_share": (acc.paid_online, acc.paying, _share(acc.paid_online, acc.paying),
+        "online_share": (online, received, _share(online, received), "hồ sơ tiếp nhận trong kỳ"),
+        "paid_online_share": (online_payers, payers, _share(online_payers, payers),
                               "hồ sơ có nộp phí, lệ phí trong kỳ"),
-        "satisfaction": (None, acc.judged, satisfaction,
+        "satisfaction": (None, judged, satisfaction,
                          "100% − tỷ lệ trễ hạn − tỷ lệ có phản ánh hoặc không hài lòng"),
     }
     out = []
@@ -1058,32 +1026,37 @@ def _index_period(label: str, d0: date, d1: date, acc: _IndexAcc, rules: IndexRu
         if p is not None:
             points += p
             available += rule.max_points
-        out.append(Indicator(rule.code, names[rule.code].name, rule.group, num, den,
-                             None if value is None else round(value, 6), rule.max_points,
+        out.append(Indicator(rule.code, rule.name, rule.group, num, den,
+                             value, rule.max_points,
                              rule.full_at, p, rule.status, note))
-    return IndexPeriod(label, d0, d1, acc.judged, acc.on_time, acc.late, acc.bad, acc.received,
-                       acc.synced, acc.online, acc.paying, acc.paid_online, acc.returned,
-                       acc.electronic, tuple(out), round(points, 2), round(available, 2))
+    return IndexPeriod(label, d0, d1, judged, on_time, late, bad, received, synced, online,
+                       payers, online_payers, returned, electronic, tuple(out), points,
+                       available)
 
 
 def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: IndexRules, *,
-                  unsynced: set[str] | frozenset[str] = frozenset(), as_of: str | None = None
+                  unsynced: set[Any] | frozenset[Any] = frozenset(), as_of: str | None = None
                   ) -> IndexReport:
-    """(c) The index indicators of the period and of each month in it.
+    """(c) The index indicators of the period and of each month in it, in one pass.
 
-    `unsynced`: uids of dossiers whose receipt the server has not acknowledged (the server
-    itself passes nothing: it holds what it holds).
+    Each month is judged as a period of its own: dossiers ended in it, and dossiers still
+    open at its end (judged then); received, returned and paid in it. The whole period is
+    judged the same way (its open dossiers at its end). A dossier is "synced" when its
+    `uid` is not in `unsynced` (the server passes nothing: it holds what it holds);
+    "paying" when a fee was paid on its receipt or by a later payment in the period, and
+    "paid online" when one of those payments was made online.
     """
     months = params.months()
-    bounds = [(label, day_start(a), day_start(b + timedelta(days=1))) for label, a, b in months]
-    starts = [s for _, s, _ in bounds]
-    judges = [min(e, as_of) if as_of else e for _, _, e in bounds]
-    total = _IndexAcc()
+    starts = [day_start(a) for _, a, _ in months]
+    ends = [day_start(b + timedelta(days=1)) for _, _, b in months]
+    judges = [min(e, as_of) if as_of else e for e in ends]
     accs = [_IndexAcc() for _ in months]
+    pay_months: list[list[int]] = [[0, 0] for _ in months]
+    pay_total = [0, 0]
     start, end = params.start, params.end
-    judge = _judge_instant(params, as_of)
     filtered = bool(params.field or params.procedure or params.officer)
     last = len(months) - 1
+    bisect_right = bisect.bisect_right
     for f in facts:
         received = f.received
         if received is None or received >= end:
@@ -1091,32 +1064,65 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
         if filtered and not params.keeps(f):
             continue
         finished, returned = f.finished, f.returned
-        if (finished is not None and finished < start and (returned is None or returned < start)
-                and not f.payments):
-            continue
-        bad = _bad(f)
-        _index_add(total, f, start, end, judge, unsynced, bad)
-        # The months this dossier can count in: from its receipt (or the first month) to its
-        # end (or the last month), plus the months of its return and payments.
-        lo = max(0, bisect.bisect_right(starts, received) - 1)
-        hi = last if finished is None else min(last, max(0, bisect.bisect_right(
-            starts, finished) - 1))
-        wanted = set(range(lo, hi + 1))
-        if returned is not None and returned >= start:
-            wanted.add(max(0, bisect.bisect_right(starts, returned) - 1))
-        if f.payments:
-            for at, *_ in f.payment_list():
-                if start <= at < end:
-                    wanted.add(max(0, bisect.bisect_right(starts, at) - 1))
-        for m in wanted:
-            if m <= last:
-                _, s, e = bounds[m]
-                _index_add(accs[m], f, s, e, judges[m], unsynced, bad)
+        m_recv = bisect_right(starts, received) - 1
+        if m_recv >= 0:  # received in the period
+            acc = accs[m_recv]
+            acc.received += 1
+            if f.channel == 2:
+                acc.online += 1
+            if f.uid not in unsynced:
+                acc.synced += 1
+        bad = f.rating == "dissatisfied" or f.complaints is not None
+        # Judged where it ended, and at every month's end while it was open before that.
+        first_open = m_recv if m_recv >= 0 else 0
+        if finished is not None and finished < end:
+            m_fin = bisect_right(starts, finished) - 1
+            if m_fin >= 0:
+                acc = accs[m_fin]
+                acc.fin += 1
+                if f.judged == "A":
+                    acc.fin_late += 1
+                if bad:
+                    acc.fin_bad += 1
+            open_until = m_fin - 1
+        else:
+            open_until = last
+        for m in range(first_open, open_until + 1):
+            if finished is not None and finished < ends[m]:
+                continue
+            acc = accs[m]
+            acc.open += 1
+            if _judge_open(f, judges[m]):
+                acc.open_late += 1
+            if bad:
+                acc.open_bad += 1
+        if returned is not None and start <= returned < end:
+            acc = accs[bisect_right(starts, returned) - 1]
+            acc.returned += 1
+            if f.return_method == "electronic":
+                acc.electronic += 1
+        if f.fee_paid or f.payments:
+            paid_in: dict[int, bool] = {}
+            if f.fee_paid and m_recv >= 0:
+                paid_in[m_recv] = False
+            if f.payments:
+                for at, _amount, on, _actor in f.payment_list():
+                    if start <= at < end:
+                        m = bisect_right(starts, at) - 1
+                        paid_in[m] = paid_in.get(m, False) or bool(on)
+            for m, on in paid_in.items():
+                pay_months[m][0] += 1
+                pay_months[m][1] += on
+            if paid_in:
+                pay_total[0] += 1
+                pay_total[1] += any(paid_in.values())
     return IndexReport(
-        params=params, rules_version=rules.version, judged_at=judge,
-        total=_index_period("", params.date_from, params.date_to, total, rules),
-        months=tuple(_index_period(label, a, b, acc, rules)
-                     for (label, a, b), acc in zip(months, accs, strict=True)))
+        params=params, rules_version=rules.version,
+        judged_at=_judge_instant(params, as_of),
+        total=_index_period("", params.date_from, params.date_to, accs, accs[last],
+                            (pay_total[0], pay_total[1]), rules),
+        months=tuple(_index_period(label, a, b, [acc], acc, (pm[0], pm[1]), rules)
+                     for (label, a, b), acc, pm in zip(months, accs, pay_months, strict=True)))
 
 
 # --------------------------------------------------------------------------- (d) satisfaction
@@ -1314,7 +1320,7 @@ def compute_fees(facts: Iterable[DossierFacts], params: ReportParams, labels: La
                            for k, v in sorted(procs.items())),
         by_day=tuple(FeeRow(k, k, *v) for k, v in sorted(days.items())),
         exemptions=tuple(ExemptionRow(p, labels.procedure_name(p), x,
-                                      labels.exemptions.get(x, x), c)
+                                      labels.exemption_name(p, x), c)
                          for (p, x), c in sorted(exemptions.items())),
         reconciled=reconciled)
 
@@ -1404,9 +1410,8 @@ __all__ = [
     "BoardRow", "ComplaintRow", "DayCounter", "DossierFacts", "ExemptionRow", "FACT_COLUMNS",
     "FeeRow", "FeesReport", "HandlingReport", "HandlingRow", "IndexPeriod", "IndexReport",
     "IndexRules", "Indicator", "KINDS", "Labels", "LateReport", "LateRow", "RatingRow",
-    "Report", "ReportParams", "SatisfactionReport", "WorkingDays", "asdict", "compute_board",
+    "Report", "ReportParams", "SatisfactionReport", "WorkingDays", "compute_board",
     "compute_fees", "compute_handling", "compute_index", "compute_late",
     "compute_satisfaction", "day_start", "fold_dossier", "fold_streams", "holder_at",
     "local_day", "mask_id", "mask_name", "report_data", "report_json", "utc_text",
 ]
-_unused: Callable[..., Any] | None = None

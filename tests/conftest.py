@@ -246,6 +246,10 @@ def ui_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]
     from desktop.ui import errors
 
     seen: list[tuple[str, str]] = []
+    # Questions default to "yes" (tests that look at a question replace this): a modal
+    # question left open at teardown would hang the run.
+    for module in ("desktop.ui.widgets", "desktop.ui.receive"):
+        monkeypatch.setattr(f"{module}.confirm", lambda *a, **k: True)
     monkeypatch.setattr(errors, "presenter", lambda parent, kind, text: seen.append(
         (kind, text)))
     yield seen

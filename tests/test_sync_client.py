@@ -384,3 +384,22 @@ def test_enrollment_refuses_a_slot_that_would_clash_with_numbers_already_given(
     assert reg.office().device_slot == 1
     assert credentials.get_token(transport.base_url, store.device_id()) is None
     assert store.get_state("server_url") is None
+
+
+def test_rules_from_the_province_are_installed_and_refused_ones_only_warn(
+        reg: Any, store: RegisterSyncStore, server: FakeServer, transport: FakeTransport,
+        credentials: CredentialStore) -> None:
+    from datetime import date
+
+    server.publications.append(("calendar", [{"date": "2026-12-31", "kind": "off",
+                                              "reason": "Nghỉ bù Tết Dương lịch",
+                                              "source": "UBND tỉnh"}]))
+    first = engine(store, transport, credentials).run_once()
+    assert first.ok and first.rules_installed == 1
+    assert any(d.day == date(2026, 12, 31) and d.kind == "off"
+               for d in reg.calendar_overrides())
+    assert store.get_state("rules_since") == "1"
+    server.publications.append(("catalogue", {"format": 1, "version": "broken"}))
+    second = engine(store, transport, credentials).run_once()
+    assert second.ok and [w.code for w in second.warnings] == ["bad_rules"]
+    assert store.get_state("rules_since") == "1"  # asked again next time

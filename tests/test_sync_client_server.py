@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FixedClock, motcua_command
+from conftest import NAMES, FixedClock, motcua_command
 from server_fixtures import (  # noqa: F401 (fixtures)
     ServerProcess,
     pull_all,
@@ -174,6 +174,10 @@ def test_enroll_and_sync_from_the_command_line_keep_the_token_in_the_keyring_onl
     for f in home.rglob("*"):
         if f.is_file():
             assert token.encode() not in f.read_bytes(), f
+    logs = "".join(f.read_text(encoding="utf-8") for f in (home / "logs").glob("*.log*"))
+    assert "sync done" in logs  # the log speaks of the sync, never of the people in it
+    for personal in (*NAMES, "001098012345", "0912345678"):
+        assert personal not in logs
 
 
 def test_sync_without_enrollment_or_with_a_revoked_token_exits_non_zero_in_vietnamese(
@@ -300,3 +304,32 @@ def test_a_server_back_from_an_older_backup_gets_back_what_it_lost(
         assert everything == set(register_uids(b.path))
         on_server = server_uids(db, office)
         assert sorted(on_server) == sorted(everything)
+
+
+def test_rules_published_with_the_admin_commands_reach_the_register(
+        srv: ServerProcess, admin: Admin, office: str, home: Path, clock: FixedClock,
+        credentials: CredentialStore, tmp_path: Path) -> None:
+    import json
+    from datetime import date
+
+    from resources import resource_path
+
+    bundled = json.loads((resource_path("catalogue") / "catalogue-2026.1.json")
+                         .read_text(encoding="utf-8"))
+    newer = dict(bundled, version="2027.1", effective_from="2027-03-01")
+    (tmp_path / "catalogue.json").write_text(json.dumps(newer, ensure_ascii=False),
+                                             encoding="utf-8")
+    (tmp_path / "calendar.json").write_text(json.dumps({"overrides": [
+        {"date": "2027-01-02", "kind": "off", "reason": "Nghỉ bù", "source": "UBND tỉnh"}]},
+        ensure_ascii=False), encoding="utf-8")
+    srv.admin("publish-catalogue", tmp_path / "catalogue.json")
+    srv.admin("publish-calendar", tmp_path / "calendar.json")
+    with make_register(home / "a.sqlite3", clock, set_up=False) as reg:
+        store = enroll_register(reg, srv.url, admin.code(office), credentials)
+        result = sync(store, credentials)
+        assert result.ok and result.rules_installed >= 2
+        assert "bad_rules" not in [w.code for w in result.warnings]
+        assert "2027.1" in [c.version for c in reg.catalogues()]
+        assert reg.catalogue(date(2027, 3, 2)).version == "2027.1"
+        assert any(d.day == date(2027, 1, 2) for d in reg.calendar_overrides())
+        assert sync(store, credentials).rules_installed == 0  # not twice

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -414,3 +415,82 @@ def backup_now(register: Any, folder: str) -> Path:
     """A copy of the register in `folder` now, named after the local date and time."""
     stamp = register.clock().astimezone(LOCAL_TZ).strftime("%Y-%m-%d_%H%M")
     return Path(register.backup(Path(folder) / f"motcua-{stamp}.sqlite3"))
+
+
+# --- opening for the desktop ------------------------------------------------------------------
+
+_OPEN_MARKER = "register.in-use"
+_CHECK_FAILED_MARKER = "register.check-failed"
+_open_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Opened:
+    register: Any
+    full_check_done: bool  # False: run deferred_check() in the background soon
+
+
+def open_for_desktop(path: Path | None, clock: Any = None) -> Opened:
+    """Open the register for the desktop app, deferring SQLite's quick_check when it is safe.
+
+    `Register.open` runs PRAGMA quick_check over the whole file before anything else: 10 s
+    (warm cache) to 2 min (cold) on a register of a million dossiers, during which the
+    officer could not log in. Here the check runs at start-up only when the last session did
+    not close cleanly or the last deferred check failed (then a damaged file is moved aside
+    exactly as `Register.open` does); otherwise the app opens at once and `deferred_check`
+    runs in the background. Stopgap until `Register.open` takes a `check=` argument.
+    """
+    from desktop.register import db
+    from desktop.register.service import Register
+
+    path = Path(path) if path else paths.register_path()
+    marker_dir = path.parent
+    unclean = (marker_dir / _OPEN_MARKER).exists() or \
+        (marker_dir / _CHECK_FAILED_MARKER).exists()
+    kwargs: dict[str, Any] = {"auto_backup": False}
+    if clock is not None:
+        kwargs["clock"] = clock
+    if unclean or not path.exists():
+        reg = Register.open(path, **kwargs)
+        full = True
+    else:
+        with _open_lock:
+            original = db.sanity_check_or_quarantine
+            db.sanity_check_or_quarantine = _header_check_only  # type: ignore[assignment]
+            try:
+                reg = Register.open(path, **kwargs)
+            finally:
+                db.sanity_check_or_quarantine = original  # type: ignore[assignment]
+        full = False
+    (marker_dir / _CHECK_FAILED_MARKER).unlink(missing_ok=True)
+    (marker_dir / _OPEN_MARKER).write_text("motcua is using this register\n", encoding="utf-8")
+    return Opened(reg, full)
+
+
+def _header_check_only(path: Path, quarantine_dir: Path) -> None:
+    """What `sanity_check_or_quarantine` checks without reading the file: its header."""
+    from desktop.register.errors import RegisterVersionError
+
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as fh:
+        if not fh.read(16).startswith(b"SQLite format 3"):
+            raise RegisterVersionError(f"Tệp {path} không phải là sổ đăng ký motcua.",
+                                       f"{path} is not a motcua register.")
+
+
+def deferred_check(register: Any) -> list[str]:
+    """quick_check of the open register (background). Problems leave a marker, so that the
+    next start runs the full check, which moves a damaged file aside."""
+    from desktop.register import db
+
+    problems = db.quick_check(Path(register.path))
+    if problems:
+        (Path(register.path).parent / _CHECK_FAILED_MARKER).write_text(
+            "\n".join(problems[:20]), encoding="utf-8")
+    return problems
+
+
+def closed_cleanly(register: Any) -> None:
+    """The app closed the register normally: the next start may defer the check."""
+    (Path(register.path).parent / _OPEN_MARKER).unlink(missing_ok=True)

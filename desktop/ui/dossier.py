@@ -450,7 +450,7 @@ class DossierWindow(QDialog):
             proc = None
         if key == "hand_over":
             default = (proc.transfer_agency if proc and proc.transfer_agency
-                       else _("Công chức Tư pháp - Hộ tịch"))
+                       else "Công chức Tư pháp - Hộ tịch")  # register data: Vietnamese
             return StepDialog(title, [
                 Field("to_unit", _("Chuyển đến (đơn vị, người nhận)"), required=True,
                       default=default),

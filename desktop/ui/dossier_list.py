@@ -285,10 +285,12 @@ class DossierListPage(QWidget):
         bar = QHBoxLayout()
         self.status = QComboBox()
         self.status.setObjectName("statusFilter")
-        self.status.addItem(_("Mọi trạng thái"), ())
-        self.status.addItem(_("Đang giải quyết (chưa xong)"), OPEN_STATUS_CODES)
+        # Item data are comma-separated status codes (a plain string survives QVariant).
+        self.status.addItem(_("Mọi trạng thái"), "")
+        self.status.addItem(_("Đang giải quyết (chưa xong)"),
+                            ",".join(str(c) for c in OPEN_STATUS_CODES))
         for s in Status:
-            self.status.addItem(status_label(s, lang()), (int(s),))
+            self.status.addItem(status_label(s, lang()), str(int(s)))
         self.procedure = QComboBox()
         self.procedure.setObjectName("procedureFilter")
         self.procedure.addItem(_("Mọi thủ tục"), None)
@@ -380,7 +382,8 @@ class DossierListPage(QWidget):
             end = self.date_to.date().toPyDate()
             received_from = datetime.combine(start, time(0), LOCAL_TZ)
             received_to = datetime.combine(end + timedelta(days=1), time(0), LOCAL_TZ)
-        return DossierFilter(statuses=tuple(self.status.currentData() or ()),
+        codes = str(self.status.currentData() or "")
+        return DossierFilter(statuses=tuple(int(c) for c in codes.split(",") if c),
                              procedure_code=self.procedure.currentData(),
                              officer=self.officer.currentData(), due=self.due.currentData(),
                              received_from=received_from, received_to=received_to,

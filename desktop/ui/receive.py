@@ -121,7 +121,7 @@ class ReceiveDialog(QDialog):
         for code, label in CHANNELS:
             self.channel.addItem(_(label), code)
         top.addWidget(self.channel)
-        self.received_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.received_at = QDateTimeEdit(self._local_now())
         self.received_at.setObjectName("receivedAt")
         self.received_at.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.received_at.setCalendarPopup(True)
@@ -430,6 +430,10 @@ class ReceiveDialog(QDialog):
                 tzinfo=LOCAL_TZ).astimezone(timezone.utc)
         return self.ctx.now()
 
+    def _local_now(self) -> QDateTime:
+        local = self.ctx.now().astimezone(LOCAL_TZ)
+        return QDateTime(local.date(), local.time().replace(second=0, microsecond=0))
+
     def _update_appointment(self) -> None:
         proc = self.procedure
         if proc is None:
@@ -452,7 +456,7 @@ class ReceiveDialog(QDialog):
         self.received_at.setVisible(postal)
         self.received_label.setVisible(postal)
         if postal:
-            self.received_at.setDateTime(QDateTime.currentDateTime())
+            self.received_at.setDateTime(self._local_now())
         self._update_appointment()
 
     def _checked_documents(self) -> tuple[str, ...]:

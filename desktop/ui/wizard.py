@@ -91,7 +91,8 @@ class OfficePage(QWizardPage):
         assert isinstance(wizard, FirstStartWizard)
         if not self.office_name.text():
             name = wizard.place.commune.edit.text()
-            self.office_name.setText(_("Bộ phận một cửa {commune}").format(commune=name))
+            # Printed on the forms: Vietnamese whatever the UI language.
+            self.office_name.setText(f"Bộ phận một cửa {name}")
 
     def validatePage(self) -> bool:  # noqa: N802
         try:

@@ -109,6 +109,35 @@ def cmd_list_devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from sync.report_tables import write_xlsx
+    from sync.reports import ReportParams, report_json
+    from sync.server.reports import compute_report
+
+    try:
+        params = ReportParams(date.fromisoformat(args.date_from), date.fromisoformat(args.date_to),
+                              field=args.field, procedure=args.procedure, officer=args.officer)
+    except ValueError:
+        raise AdminError("--from and --to are dates (YYYY-MM-DD), --from not after --to.") \
+            from None
+    report, meta = compute_report(_open_store(args.db), args.kind, params, office=args.office,
+                                  province=args.province)
+    if args.format == "json":
+        data = (json.dumps(report_json(report, meta), ensure_ascii=False, indent=1) + "\n"
+                ).encode("utf-8")
+    else:
+        data = write_xlsx(report, meta)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    print(f"{args.kind} report written to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="motcua-server",
                                      description="motcua reference province server")
@@ -171,6 +200,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to-unit", help="for --kind handed_over: the receiving unit "
                                      "(default: the office)")
     p.set_defaults(func=cmd_agency_event)
+
+    p = tasks.add_parser("report", parents=[db_option],
+                         help="a report of one office or of every office of a province")
+    p.add_argument("kind", choices=["handling", "late", "index", "satisfaction", "fees"])
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--office", help="one office's id")
+    which.add_argument("--province", type=int, help="every office of the province (code)")
+    p.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+    p.add_argument("--format", choices=["json", "xlsx"], default="json")
+    p.add_argument("--out", required=True)
+    p.add_argument("--field")
+    p.add_argument("--procedure")
+    p.add_argument("--officer")
+    p.set_defaults(func=cmd_report)
 
     p = tasks.add_parser("list-offices", parents=[db_option], help="list the offices")
     p.set_defaults(func=cmd_list_offices)
