@@ -16,7 +16,7 @@ import random
 import sqlite3
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop.register.events import new_uid, utc_iso
@@ -25,14 +25,11 @@ from desktop.register.projection import load_dossier, save_dossier
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput
 
-SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý "
-            "Đinh Trịnh Mai Lương").split()
-MIDDLE_M = "Văn Hữu Đức Minh Quang Thanh Công Xuân Ngọc Đình".split()
-MIDDLE_F = "Thị Ngọc Thu Hồng Thanh Minh Kim Bích Diệu Khánh".split()
-GIVEN_M = ("An Bình Cường Dũng Giang Hải Hùng Khánh Long Nam Phúc Quân Sơn Tâm Thắng "
-           "Trung Tuấn Việt Hiếu Khoa").split()
-GIVEN_F = ("Hà Hạnh Hoa Hương Lan Linh Mai Nga Phương Thảo Trang Vy Yến Ngân Hằng Nhung "
-           "Loan Quỳnh Dung Tuyết").split()
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Lương"]
+MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân", "Ngọc", "Đình"]
+MIDDLE_F = ["Thị", "Ngọc", "Thu", "Hồng", "Thanh", "Minh", "Kim", "Bích", "Diệu", "Khánh"]
+GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quân", "Sơn", "Tâm", "Thắng", "Trung", "Tuấn", "Việt", "Hiếu", "Khoa"]
+GIVEN_F = ["Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Phương", "Thảo", "Trang", "Vy", "Yến", "Ngân", "Hằng", "Nhung", "Loan", "Quỳnh", "Dung", "Tuyết"]
 STREETS = ("phố Huế", "phố Hàng Bạc", "đường Lê Lợi", "ngõ 12 Tràng Tiền", "phố Đinh Tiên Hoàng",
            "đường Trần Hưng Đạo", "phố Hàng Gai", "ngõ Hội Vũ")
 UNITS = ("Công chức Tư pháp - Hộ tịch", "Công chức Văn hóa - Xã hội", "Phòng Kinh tế")
@@ -64,7 +61,7 @@ def dossier_input(reg: Register, rng: random.Random, procedures: list) -> Dossie
 
 def later_steps(reg: Register, views: list, now: datetime, rng: random.Random) -> None:
     """Move most older dossiers to a returned result; leave recent ones in every state."""
-    with reg._write() as w:  # noqa: SLF001 - bench-only batching of many steps
+    with reg._write() as w:
         for view in views:
             age = now - view.received_at
             roll = rng.random()
@@ -107,7 +104,7 @@ def later_steps(reg: Register, views: list, now: datetime, rng: random.Random) -
 def build(path: Path, count: int, *, seed: int = 2026, batch: int = 5000,
           now: datetime | None = None) -> Path:
     """Create `path` with `count` dossiers spread over the 500 days before `now`."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     path.parent.mkdir(parents=True, exist_ok=True)
     reg = Register.open(path, auto_backup=False)
     try:
@@ -137,7 +134,7 @@ def build(path: Path, count: int, *, seed: int = 2026, batch: int = 5000,
                 print(f"{done:,} dossiers, {time.monotonic() - t0:.0f} s", file=sys.stderr,
                       flush=True)
         cutoff = utc_iso(now - timedelta(days=2))
-        with reg._write() as w:  # noqa: SLF001 - the server "acknowledged" older events
+        with reg._write() as w:
             w.conn.exec_driver_sql(
                 "UPDATE events SET acked_at = occurred_at WHERE occurred_at < ?", (cutoff,))
     finally:
@@ -155,7 +152,7 @@ def _office_hours(t: datetime, rng: random.Random) -> datetime:
     local = t.astimezone(LOCAL_TZ)
     minutes = rng.randint(7 * 60 + 30, 16 * 60 + 30)
     local = local.replace(hour=minutes // 60, minute=minutes % 60, second=0, microsecond=0)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,4 +169,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["build", "new_uid", "Status"]
+__all__ = ["Status", "build", "new_uid"]

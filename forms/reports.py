@@ -100,7 +100,10 @@ def format_cell(kind: str, value: Any) -> str:
         m = _local(value)
         return f"{m:%d/%m/%Y}<br/>{m:%H:%M}"
     if kind == "day":
-        d = value if isinstance(value, date) else date.fromisoformat(str(value))
+        try:
+            d = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:  # a label in a day column ("Tổng cộng")
+            return esc(value)
         return f"{d:%d/%m/%Y}"
     if kind == "bool":
         return "Có" if value else "Không"
@@ -131,7 +134,7 @@ class ReportRenderer(Renderer[ReportDocument]):
         out: list[Flowable] = [
             self.heading(r.office, None, r.issued_on, r.number, self.frame_width * 0.8),
             Spacer(1, 4),
-            self.p(esc(r.title.upper()), "title"),
+            self.p(esc(r.title.upper().replace("QĐ-TTG", "QĐ-TTg")), "title"),
             self.p(esc(r.period), "subtitle"),
         ]
         for section in r.sections:
@@ -180,11 +183,18 @@ def render_report(record: ReportDocument) -> bytes:
 
 def sections(tables: Sequence[Any]) -> tuple[ReportSection, ...]:
     """ReportSections from any objects with title, columns (title, kind, width), rows,
-    total_rows and note (sync.report_tables.Table has them)."""
-    return tuple(ReportSection(
-        title=t.title, columns=tuple(ReportColumn(c.title, c.kind, c.width) for c in t.columns),
-        rows=tuple(tuple(r) for r in t.rows), total_rows=t.total_rows, note=t.note)
-        for t in tables)
+    total_rows and note (sync.report_tables.Table has them). Columns of kind "key" (codes
+    meant for spreadsheets) are left off the paper."""
+    out = []
+    for t in tables:
+        keep = [i for i, c in enumerate(t.columns) if c.kind != "key"]
+        out.append(ReportSection(
+            title=t.title,
+            columns=tuple(ReportColumn(t.columns[i].title, t.columns[i].kind,
+                                       t.columns[i].width) for i in keep),
+            rows=tuple(tuple(r[i] for i in keep) for r in t.rows), total_rows=t.total_rows,
+            note=t.note))
+    return tuple(out)
 
 
 __all__ = ["ReportColumn", "ReportDocument", "ReportRenderer", "ReportSection", "format_cell",

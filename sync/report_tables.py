@@ -28,9 +28,10 @@ from sync.reports import (
     SatisfactionReport,
 )
 
-# Column kinds: text, int, share (0..1, printed as a percentage), money (đồng), points,
-# instant (UTC text, printed in local time), day ("YYYY-MM-DD"), bool.
-KINDS = ("text", "int", "share", "money", "points", "instant", "day", "bool")
+# Column kinds: text, key (a code: in spreadsheets only, not on paper), int, share (0..1,
+# printed as a percentage), money (đồng), points, instant (UTC text, printed in local time),
+# day ("YYYY-MM-DD"), bool.
+KINDS = ("text", "key", "int", "share", "money", "points", "instant", "day", "bool")
 
 TITLES = {
     "handling": "Báo cáo tình hình tiếp nhận và giải quyết hồ sơ thủ tục hành chính",
@@ -73,7 +74,7 @@ def period_text(report: Report) -> str:
 # --------------------------------------------------------------------------- per report
 
 _HANDLING_COLUMNS = (
-    Column("Mã", "text", 14), Column("Lĩnh vực / thủ tục", "text", 34),
+    Column("Mã", "key", 14), Column("Lĩnh vực / thủ tục", "text", 34),
     Column("Kỳ trước chuyển qua"), Column("Tiếp nhận trong kỳ"), Column("Trực tiếp"),
     Column("Trực tuyến"), Column("Bưu chính"), Column("Tổng số phải giải quyết"),
     Column("Đã giải quyết"), Column("Trước hạn"), Column("Đúng hạn"), Column("Quá hạn"),
@@ -111,8 +112,8 @@ def _handling(r: HandlingReport, officers: Mapping[str, str]) -> list[Table]:
 
 def _late(r: LateReport, officers: Mapping[str, str]) -> list[Table]:
     days = "ngày làm việc" if r.days_unit == "working_days" else "ngày"
-    cols = (Column("STT", "int", 5), Column("Mã hồ sơ", "text", 24),
-            Column("Thủ tục", "text", 30), Column("Người nộp", "text", 18),
+    cols = (Column("STT", "int", 6), Column("Mã hồ sơ", "text", 31),
+            Column("Thủ tục", "text", 26), Column("Người nộp", "text", 18),
             Column("Tiếp nhận", "instant", 14), Column("Hẹn trả", "instant", 14),
             Column("Hạn phải trả", "instant", 14), Column("Kết thúc", "instant", 14),
             Column(f"Số {days} trễ", "int", 8), Column("Đơn vị giữ hồ sơ khi đến hạn", "text", 22),
@@ -251,7 +252,10 @@ def cell_text(kind: str, value: Any) -> str:
     if kind == "instant":
         return _local_text(str(value))
     if kind == "day":
-        return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
+        try:
+            return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
+        except ValueError:  # a label in a day column ("Tổng cộng")
+            return str(value)
     if kind == "bool":
         return "Có" if value else "Không"
     return str(value)
@@ -264,7 +268,10 @@ def cell_value(kind: str, value: Any) -> Any:
     if kind == "instant":
         return _local(str(value)).replace(tzinfo=None)
     if kind == "day":
-        return date.fromisoformat(str(value))
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
     if kind == "bool":
         return "Có" if value else "Không"
     return value
@@ -312,7 +319,7 @@ def write_xlsx(report: Report, meta: Mapping[str, Any], officers: Mapping[str, s
                 cell.border = border
                 if col.kind in _FORMATS:
                     cell.number_format = _FORMATS[col.kind]
-                if col.kind == "text":
+                if col.kind in ("text", "key"):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 if r - header <= table.total_rows:
                     cell.font = bold

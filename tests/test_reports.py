@@ -419,7 +419,7 @@ def test_fees_reconcile_receipts_and_payments_by_procedure_and_day(history: Any)
     assert sum(d["collected"] for d in days.values()) == t["collected"]
     assert data["exemptions"] == [{
         "procedure": "marital_status_confirmation",
-        "procedure_name": "Xác nhận tình trạng hôn nhân", "exemption": "poor_household",
+        "procedure_name": "Cấp Giấy xác nhận tình trạng hôn nhân", "exemption": "poor_household",
         "exemption_name": "Người thuộc hộ nghèo", "dossiers": 1}]
 
 
@@ -482,7 +482,7 @@ def test_every_report_prints_on_a4_with_page_numbers_and_the_heads_signature(
     assert "Từ ngày 01/01/2026 đến ngày 31/03/2026" in text
     assert "Trang 1/" in text and "THỦ TRƯỞNG CƠ QUAN" in text and "Nguyễn Văn Quản" in text
     expected = {"handling": ["TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT", "Hộ tịch", "72,7%"],
-                "late": [c["tet_late"], "Công chức Tư pháp - Hộ tịch", "Vũ Minh Đức"],
+                "late": [c["tet_late"], "Tư pháp", "Vũ Minh Đức", "ngày làm việc"],
                 "index": ["QUYẾT ĐỊNH 766", "75,0%", "15,00"],
                 "satisfaction": ["Lê Thị Lan", "Giải quyết chậm so với giấy hẹn"],
                 "fees": ["328.000", "Khớp"]}[kind]
@@ -494,9 +494,10 @@ def test_a_long_table_repeats_its_header_on_every_page(home: Path, clock: FixedC
                                                        tmp_path: Path) -> None:
     reg = open_register(home / "register.sqlite3", clock, auto_backup=False)
     try:
+        given = ("An", "Bình", "Cường", "Dũng", "Giang", "Hải")
         for i in range(60):
             code = receive(reg, "contract_certification", at(1, 5 + i % 20, 8 + i % 5),
-                           f"Nguyễn Văn Số{i}")
+                           f"Nguyễn Văn {given[i % 6]}")
             reg.process(code, "approved", "tp.duc", at=at(2, 2 + i % 20))
         text = _pdf_text(report_bytes(reg, R.compute(reg, "late", Q1), "pdf"), tmp_path)
     finally:

@@ -144,3 +144,29 @@ def test_the_bug_dialog_copies_its_details(qtbot: Any, qapp: Any) -> None:
     dialog.copy_details()
     assert "ZeroDivisionError" in qapp.clipboard().text()
     assert "motcua" in qapp.clipboard().text()
+
+
+def test_the_desktop_defers_the_integrity_check_only_after_a_clean_close(home: Path,
+                                                                         clock: Any) -> None:
+    from desktop.register.ui_support import closed_cleanly, deferred_check, open_for_desktop
+
+    path = home / "desk.sqlite3"
+    first = open_for_desktop(path, clock)
+    assert first.full_check_done, "a new register is opened the ordinary way"
+    first.register.setup_office(province_code=1, commune_code=70, agency_id="000.00.01.H29",
+                                office_name="Bộ phận một cửa phường Hoàn Kiếm")
+    first.register.close()
+    crashed = open_for_desktop(path, clock)
+    assert crashed.full_check_done, "no clean close: check before anything else"
+    assert deferred_check(crashed.register) == []
+    crashed.register.close()
+    closed_cleanly(crashed.register)
+    quick = open_for_desktop(path, clock)
+    assert not quick.full_check_done
+    assert quick.register.office().agency_id == "000.00.01.H29"
+    (home / "register.check-failed").write_text("page 7: btree damaged")
+    quick.register.close()
+    closed_cleanly(quick.register)
+    again = open_for_desktop(path, clock)
+    assert again.full_check_done, "a failed deferred check forces the full one next time"
+    again.register.close()

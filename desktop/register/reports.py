@@ -49,6 +49,7 @@ from sync.reports import (
     compute_index,
     compute_late,
     compute_satisfaction,
+    facts_row_type,
     fold_dossier,
     utc_text,
 )
@@ -88,6 +89,7 @@ HOT_COLUMNS = ("procedure", "field", "channel", "received", "finished", "finish_
                "judged", "returned", "due", "timeline", "forced_at", "sup_count", "sup_at",
                "return_method", "fee_paid", "payments", "rating", "complaints")
 _HOT_KINDS = ("handling", "index")
+_HOT_ROW = facts_row_type(("uid", "office", *HOT_COLUMNS))
 # Which dossiers can count in a report of [start, end): the core judges each row exactly,
 # this only spares it the rows that cannot count.
 _WHERE = {
@@ -176,6 +178,8 @@ class FactsCache:
                 ("version", FACTS_VERSION), ("device_id", self.reg.device_id),
                 ("seq", str(head)), ("uid", head_uid)])
             con.execute("COMMIT")
+            if dossiers > BATCH:  # a big fold: fold the WAL into the file now, not later
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
@@ -279,7 +283,7 @@ class FactsCache:
         """The facts a report of `kind` may need (call `refresh` first)."""
         hot = self.uses_hot(kind, params)
         table = "hot" if hot else "facts"
-        columns = ("rid", *HOT_COLUMNS) if hot else FACT_COLUMNS
+        columns = ("rid", "'' AS office", *HOT_COLUMNS) if hot else FACT_COLUMNS
         where = _WHERE[kind]
         values: dict[str, Any] = {"start": params.start if params else "",
                                   "end": params.end if params else "~"}
@@ -289,13 +293,13 @@ class FactsCache:
         if params is not None and params.field:
             where += " AND field = :field"
             values["field"] = params.field
-        make = _constructor(tuple("uid" if c == "rid" else c for c in columns))
+        make: Callable[[Any], Any] = _HOT_ROW._make if hot else _constructor(FACT_COLUMNS)
         con = self._connect()
         try:
             cursor = con.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}",
                                  values)
             if cancelled is None:
-                yield from map(make, cursor)
+                yield from map(make, cursor)  # type: ignore[misc]
                 return
             while True:
                 rows = cursor.fetchmany(20_000)

@@ -111,8 +111,8 @@ def _state_reason(spec: ActionSpec, view: DossierView, now: datetime) -> tuple[s
                 f"The dossier is closed ('{label_en}'): no further step is possible.")
     key = spec.key
     if key == "stop" and view.result_at is not None:
-        return ("Hồ sơ đã có kết quả giải quyết: không thể dừng giải quyết (Thông báo dừng, "
-                "Mẫu 05, chỉ dùng khi chưa có kết quả).",
+        return (("Hồ sơ đã có kết quả giải quyết: không thể dừng giải quyết (Thông báo dừng, "
+                 "Mẫu 05, chỉ dùng khi chưa có kết quả)."),
                 "The dossier already has a result: processing can no longer be stopped.")
     if key == "withdraw" and view.result_at is not None:
         return ("Hồ sơ đã có kết quả giải quyết: không thể rút hồ sơ.",
@@ -124,10 +124,10 @@ def _state_reason(spec: ActionSpec, view: DossierView, now: datetime) -> tuple[s
         return ("Hồ sơ không ở trạng thái chờ bổ sung.",
                 "The dossier is not awaiting a supplement.")
     if key == "refuse":
-        return ("Chỉ từ chối tiếp nhận khi hồ sơ vừa được tiếp nhận, chưa chuyển xử lý; "
-                f"hồ sơ đang «{label_vi}».",
-                "A dossier can be refused only before it goes to processing; it is "
-                f"'{label_en}'.")
+        return (("Chỉ từ chối tiếp nhận khi hồ sơ vừa được tiếp nhận, chưa chuyển xử lý; "
+                 f"hồ sơ đang «{label_vi}»."),
+                ("A dossier can be refused only before it goes to processing; it is "
+                 f"'{label_en}'."))
     if key == "rate":
         return ("Công dân đánh giá sau khi hồ sơ đã có kết quả.",
                 "The citizen rates the service once the result exists.")

@@ -54,7 +54,7 @@ from desktop.ui.widgets import (
 
 EVENT_LABELS = {
     Kind.REGISTERED: N_("Nộp hồ sơ trực tuyến"),
-    Kind.RECEIVED: N_("Tiếp nhận hồ sơ"),
+    Kind.RECEIVED: N_("Nhận hồ sơ"),
     Kind.REFUSED: N_("Từ chối tiếp nhận"),
     Kind.HANDED_OVER: N_("Chuyển hồ sơ"),
     Kind.SUPPLEMENT_REQUESTED: N_("Yêu cầu bổ sung hồ sơ"),
@@ -177,8 +177,10 @@ class DossierWindow(QDialog):
         self.timeline.verticalHeader().setVisible(False)
         self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.timeline.setColumnWidth(0, 125)
-        self.timeline.setColumnWidth(1, 190)
+        self.timeline.setColumnWidth(0, 118)
+        self.timeline.setColumnWidth(1, 165)
+        self.timeline.setColumnWidth(2, 120)
+        self.timeline.setColumnWidth(4, 95)
         self.tabs.addTab(self.timeline, _("Tiến trình"))
 
         side = QVBoxLayout()
@@ -286,8 +288,8 @@ class DossierWindow(QDialog):
         ]
         rep = d.get("representative")
         if rep:
-            rows.append((_("Người nộp thay"), f"{rep.get('full_name', '')} — "
-                         f"{rep.get('authorisation', '')}"))
+            rows.append((_("Người nộp thay"),
+                         f"{rep.get('full_name', '')} — {rep.get('authorisation', '')}"))
         tracking = d.get("tracking") or {}
         rows += [
             (_("Thời điểm tiếp nhận"), fmt_dt(view.received_at)),

@@ -57,6 +57,8 @@ def looks_like_code(text: str) -> bool:
     return bool(CODE_RE.match(text.strip()))
 
 
+_ROOT = QModelIndex()  # the invisible root of a flat table
+
 class DossierTableModel(QAbstractTableModel):
     """Rows of the dossier list, fetched a page at a time in a worker as the view scrolls."""
 
@@ -118,10 +120,10 @@ class DossierTableModel(QAbstractTableModel):
 
     # --- Qt model ------------------------------------------------------------------------------
 
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: QModelIndex = _ROOT) -> bool:
         return not parent.isValid() and self._more and not self._loading
 
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802
+    def fetchMore(self, parent: QModelIndex = _ROOT) -> None:
         if parent.isValid() or not self._more or self._loading:
             return
         self._loading = True
@@ -151,13 +153,13 @@ class DossierTableModel(QAbstractTableModel):
 
         report(None, exc)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return _(COLUMNS[section])
@@ -240,7 +242,7 @@ class DossierTable(QTableView):
         if uid:
             self.open_requested.emit(uid)
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+    def keyPressEvent(self, event: Any) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._open_index(self.currentIndex())
             return

@@ -9,11 +9,9 @@ copied into a report. Qt's own warnings are routed into the same log.
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import threading
 import traceback
-from logging.handlers import RotatingFileHandler
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -57,6 +55,8 @@ def user_message(exc: BaseException) -> str:
 
 def setup_logging() -> None:
     """A rotating log in the data folder (once), and Qt's messages routed into it."""
+    from logging.handlers import RotatingFileHandler
+
     root = logging.getLogger()
     target = str(paths.log_dir() / LOG_NAME)
     if not any(isinstance(h, RotatingFileHandler) and getattr(h, "baseFilename", "") == target
@@ -117,6 +117,8 @@ class BugDialog(QDialog):
     """An unexpected error: what happened in plain words, and details to copy."""
 
     def __init__(self, parent: QWidget | None, details: str):
+        import platform
+
         super().__init__(parent)
         self.setObjectName("bugDialog")
         self.setWindowTitle(_("Lỗi không mong muốn"))
@@ -159,7 +161,7 @@ def _excepthook(kind: type[BaseException], exc: BaseException,
             report(parent, exc, details)
         else:
             BugDialog(parent, details).exec()
-    except Exception:  # noqa: BLE001 - the hook itself must never raise
+    except Exception:
         log.exception("could not show the error dialog")
 
 

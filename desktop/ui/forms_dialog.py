@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from desktop.register.lifecycle import LOCAL_TZ
@@ -196,7 +196,7 @@ class StepDialog(QDialog):
             return button.property("value") if button is not None else None
         if f.kind == "datetime":
             assert isinstance(w, QDateTimeEdit)
-            return w.dateTime().toPyDateTime().replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+            return w.dateTime().toPyDateTime().replace(tzinfo=LOCAL_TZ).astimezone(UTC)
         if f.kind == "money":
             assert isinstance(w, QSpinBox)
             return w.value()

@@ -36,7 +36,6 @@ from desktop.ui.qt import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     Qt,
     QTableView,
     QVBoxLayout,
@@ -63,6 +62,8 @@ def entry_summary(entry: EntryView) -> str:
     return " · ".join(str(v) for v in data.values() if v not in ("", None))
 
 
+_ROOT = QModelIndex()  # the invisible root of a flat table
+
 class EntryTableModel(QAbstractTableModel):
     """A volume's entries, fetched a page at a time."""
 
@@ -84,10 +85,10 @@ class EntryTableModel(QAbstractTableModel):
         self.endResetModel()
         self.fetchMore(QModelIndex())
 
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: QModelIndex = _ROOT) -> bool:
         return not parent.isValid() and self._more and not self._loading
 
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802
+    def fetchMore(self, parent: QModelIndex = _ROOT) -> None:
         if not self._more or self._loading or self.volume_uid is None:
             return
         self._loading = True
@@ -108,13 +109,13 @@ class EntryTableModel(QAbstractTableModel):
                 self.numbers[e.uid] = e.number
             self.endInsertRows()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(ENTRY_COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return _(ENTRY_COLUMNS[section])
@@ -268,8 +269,6 @@ class LogbooksPage(QWidget):
         self.setObjectName("logbooksPage")
         self.volumes: list[VolumeView] = []
         layout = QHBoxLayout(self)
-        splitter = QSplitter()
-        layout.addWidget(splitter)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.addWidget(heading(_("Sổ"), 13))
@@ -292,8 +291,8 @@ class LogbooksPage(QWidget):
         lv.addWidget(self.volume_list, 1)
         self.kind_note = hint("")
         lv.addWidget(self.kind_note)
-        left.setMaximumWidth(380)
-        splitter.addWidget(left)
+        left.setFixedWidth(360)
+        layout.addWidget(left)
 
         right = QWidget()
         rv = QVBoxLayout(right)
@@ -329,9 +328,7 @@ class LogbooksPage(QWidget):
         self.print_button.setVisible(ctx.can("print"))
         buttons.addWidget(self.print_button)
         rv.addLayout(buttons)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
+        layout.addWidget(right, 1)
 
         self.kind.currentIndexChanged.connect(self.load_volumes)
         self.year.valueChanged.connect(self.load_volumes)

@@ -6,9 +6,8 @@ dossier code followed by Enter opens the dossier.
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop.ui import settings as opts
 from desktop.ui.i18n import N_, _
@@ -39,11 +38,13 @@ if TYPE_CHECKING:
 
 REFRESH_MS = 60_000
 
+log = logging.getLogger(__name__)
+
 
 class StatusBar(QStatusBar):
     """Office, user and — for the sync helper to drive — the sync indicator."""
 
-    SYNC_TEXT = {
+    SYNC_TEXT: ClassVar[dict[str, str]] = {
         "not_configured": N_("Đồng bộ: chưa cấu hình"),
         "idle": N_("Đồng bộ: đã xong"),
         "running": N_("Đồng bộ: đang chạy…"),
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
 
     logout_requested = Signal()
     shown = Signal()
+    first_paint = Signal()  # the frame is on screen: start the heavy loading now
 
     def __init__(self, settings: opts.UiSettings | None = None):
         super().__init__()
@@ -107,9 +109,15 @@ class MainWindow(QMainWindow):
     def set_placeholder(self, text: str) -> None:
         self.placeholder.setText(text)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.shown.emit()
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not getattr(self, "_painted", False):
+            self._painted = True
+            QTimer.singleShot(0, self.first_paint.emit)
 
     # --- after login -----------------------------------------------------------------------
 
@@ -122,8 +130,8 @@ class MainWindow(QMainWindow):
         try:
             info = ctx.register.office()
             office = f"{info.office_name} · {info.agency_id}"
-        except Exception:  # noqa: BLE001 - the status line can do without it
-            pass
+        except Exception as exc:  # noqa: BLE001 - the status line can do without it
+            log.warning("office details unavailable: %s", exc)
         self.setWindowTitle(f"motcua — {office}" if office else "motcua")
         self.status.office.setText(office)
         self.status.user.setText(f"{ctx.user.full_name} · {ctx.role_label}")
@@ -177,7 +185,8 @@ class MainWindow(QMainWindow):
         if self.logbooks is not None:
             self.books_action = action(_("Sổ"), self.go_books, "Ctrl+3", "goBooks")
         if ctx.can("receive"):
-            self.receive_action = action(_("Tiếp nhận hồ sơ"), self.receive, "F2", "receive")
+            self.receive_action = action(_("Tiếp nhận hồ sơ mới"), self.receive, "F2",
+                                         "receive")
         action(_("Cài đặt"), self.open_settings, None, "settings")
         action(_("Đăng xuất"), self.logout_requested.emit, None, "logout")
         spacer = QWidget()
@@ -261,7 +270,7 @@ class MainWindow(QMainWindow):
         if self.ctx is not None:
             SettingsDialog(self.ctx, self).exec()
 
-    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent | None) -> None:
         if self.ui_settings is not None:
             self.ui_settings.set(opts.MAIN_GEOMETRY, bytes(self.saveGeometry()))
         for window in list(self.windows.values()):

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.register.ui_support import FORM_LABELS, FORM_NUMBERS
-from desktop.ui import errors, settings as opts
+from desktop.ui import errors
+from desktop.ui import settings as opts
 from desktop.ui.i18n import _, pair
 from desktop.ui.ops import run_op
 from desktop.ui.qt import (

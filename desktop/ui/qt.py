@@ -4,6 +4,7 @@ Widgets import from here, never from PyQt6 directly, so a Qt upgrade (or a port)
 one file. Only desktop/ui and desktop/app.py may import this module.
 """
 
+# ruff: noqa: F401 - this module exists to re-export Qt names
 from __future__ import annotations
 
 from PyQt6 import sip
@@ -65,13 +66,6 @@ from PyQt6.QtGui import (
     QStandardItem,
     QStandardItemModel,
 )
-from PyQt6.QtPdf import QPdfDocument
-from PyQt6.QtPrintSupport import (
-    QPrintDialog,
-    QPrinter,
-    QPrinterInfo,
-    QPrintPreviewDialog,
-)
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -124,5 +118,22 @@ from PyQt6.QtWidgets import (
 Signal = pyqtSignal
 Slot = pyqtSlot
 
+# Printing and PDF libraries load on first use (they are not needed to paint the window).
+_LAZY = {"QPdfDocument": "PyQt6.QtPdf", "QPrintDialog": "PyQt6.QtPrintSupport",
+         "QPrinter": "PyQt6.QtPrintSupport", "QPrinterInfo": "PyQt6.QtPrintSupport",
+         "QPrintPreviewDialog": "PyQt6.QtPrintSupport"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [name for name in dir() if name[0].isupper() or name in (
-    "sip", "pyqtSignal", "pyqtSlot", "qInstallMessageHandler")]
+    "sip", "pyqtSignal", "pyqtSlot", "qInstallMessageHandler")] + list(_LAZY)

@@ -8,7 +8,7 @@ after asking if anything was typed.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from desktop.register.catalogue import Procedure
@@ -427,7 +427,7 @@ class ReceiveDialog(QDialog):
     def _receipt_time(self) -> datetime:
         if self.channel.currentData() == 3:
             return self.received_at.dateTime().toPyDateTime().replace(
-                tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+                tzinfo=LOCAL_TZ).astimezone(UTC)
         return self.ctx.now()
 
     def _local_now(self) -> QDateTime:
@@ -597,7 +597,7 @@ class ReceiveDialog(QDialog):
         appointment_at = None
         if self.change_appt.isChecked():
             appointment_at = self.appt_edit.dateTime().toPyDateTime().replace(
-                tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+                tzinfo=LOCAL_TZ).astimezone(UTC)
         by_province = proc.fee.amount is None and not proc.fee.per_page
         return DossierInput(
             procedure_code=proc.code, applicant=applicant,
@@ -704,7 +704,7 @@ class ReceiveDialog(QDialog):
             return
         super().reject()
 
-    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent | None) -> None:
         if event is not None and self.is_dirty() and not confirm(
                 self, _("Bỏ hồ sơ đang nhập? Những gì đã nhập sẽ không được lưu."),
                 _("Bỏ hồ sơ"), _("Tiếp tục nhập")):
@@ -714,4 +714,4 @@ class ReceiveDialog(QDialog):
 
 
 NEW_RECEIVE = 2  # the dialog's result when the officer asked for another dossier
-__all__ = ["ReceiveDialog", "NEW_RECEIVE"]
+__all__ = ["NEW_RECEIVE", "ReceiveDialog"]

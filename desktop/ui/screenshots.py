@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ class Shooter:
         self.home = home
         self.args = args
         self.clock = FixedClock(datetime(2026, 11, 20, 10, 30, tzinfo=LOCAL_TZ)
-                                .astimezone(timezone.utc))
+                                .astimezone(UTC))
         self.count = 0
 
     # --- helpers ---------------------------------------------------------------------------
@@ -94,7 +94,7 @@ class Shooter:
         from desktop.ui import i18n
         from desktop.ui import settings as opts
 
-        app, controller = build(["motcua-screenshots"])
+        app, _controller = build(["motcua-screenshots"])
         settings = opts.UiSettings()
         settings.set(opts.LANGUAGE, self.args.lang)
         i18n.set_language(self.args.lang)
@@ -183,7 +183,7 @@ class Shooter:
                 applicant=ApplicantInput(full_name=name, id_number=idn, birth_date=born,
                                          sex=sex, phone=f"09123{i:05d}",
                                          address="Số 12 phố Hàng Bạc, Phường Hoàn Kiếm")))
-            times.append((start + timedelta(minutes=25 * i)).astimezone(timezone.utc))
+            times.append((start + timedelta(minutes=25 * i)).astimezone(UTC))
         reg.receive_many(inputs, "tn.hoa", times)
 
     def context(self, reg: Any, settings: Any, username: str) -> Any:

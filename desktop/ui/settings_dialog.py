@@ -3,6 +3,7 @@ administrator, the office's rules kept in the register (cut-off hour, calendar, 
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -37,6 +38,8 @@ from desktop.ui.qt import (
     QWidget,
 )
 from desktop.ui.widgets import banner, hint, show_banner
+
+log = logging.getLogger(__name__)
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -133,8 +136,8 @@ class SettingsDialog(QDialog):
             form.addRow(_("Xã, phường"), QLabel(f"{info.commune.name}, {info.province.name}"))
             form.addRow(_("Mã định danh"), QLabel(info.agency_id))
             form.addRow(_("Số máy"), QLabel(str(info.device_slot)))
-        except Exception:  # noqa: BLE001 - shown without the office block
-            pass
+        except Exception as exc:  # noqa: BLE001 - shown without the office block
+            log.warning("office details unavailable: %s", exc)
         self.cutoff = QSpinBox()
         self.cutoff.setObjectName("cutoffHour")
         self.cutoff.setRange(11, 17)

@@ -60,7 +60,7 @@ class EnterMovesForward(QObject):
     Multi-line fields keep Enter for new lines (Ctrl+Enter moves on).
     """
 
-    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
         if event is None or event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
@@ -202,7 +202,7 @@ class FilterList(QWidget):
         if self.list.count():
             self.list.setCurrentRow(0)
 
-    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
         if obj is self.edit and event is not None and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()

@@ -48,7 +48,7 @@ class PlacePage(QWizardPage):
         self.commune.edit.clear()
         self.commune.set_items([(c.name, c.code) for c in communes(int(code))])  # type: ignore[call-overload]
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if self.province.selected() is None:
             show_banner(self.error, _("Hãy chọn tỉnh, thành phố."))
             return False
@@ -86,7 +86,7 @@ class OfficePage(QWizardPage):
         self.error = banner("error")
         form.addRow(self.error)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         wizard = self.wizard()
         assert isinstance(wizard, FirstStartWizard)
         if not self.office_name.text():
@@ -94,7 +94,7 @@ class OfficePage(QWizardPage):
             # Printed on the forms: Vietnamese whatever the UI language.
             self.office_name.setText(f"Bộ phận một cửa {name}")
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         try:
             self.agency_id.setText(validate_agency_id(self.agency_id.text()))
             if not self.office_name.text().strip():
@@ -131,7 +131,7 @@ class AdminPage(QWizardPage):
         self.error = banner("error")
         form.addRow(self.error)
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         wizard = self.wizard()
         assert isinstance(wizard, FirstStartWizard)
         if wizard.finished_setup:
