@@ -858,6 +858,9 @@ class SyncEngine:
     def _pull_stage(self, run: _Run, token: str, status: StatusResponse) -> None:
         saved = self._cursor_state()
         cursor = saved.get("cursor") if saved else None
+        if saved and cursor and saved.get("epoch") == status.epoch \
+                and saved.get("head") == status.head and not run.pushed:
+            return  # nothing new on the server since the last pull: no request
         restarts = 0
         while True:
             self._check_cancel()
@@ -1063,7 +1066,7 @@ def enroll(store: SyncStore, transport: Transport, credentials: CredentialStore,
                            commune_code=resp.office.commune_code,
                            agency_id=resp.office.agency_id, office_name=resp.office.name,
                            device_slot=resp.device_slot)
-    except Exception as exc:  # noqa: BLE001 (the register's refusal, in its own words)
+    except Exception as exc:  # the register's refusal, in its own words
         raise SyncError("enroll_conflict", transient=False, detail=type(exc).__name__,
                         message_vi=getattr(exc, "message_vi", None),
                         message_en=getattr(exc, "message_en", None)) from exc

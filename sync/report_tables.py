@@ -8,6 +8,7 @@ figures. Nothing here imports `desktop` (the server writes spreadsheets too).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ def _index(r: IndexReport, officers: Mapping[str, str]) -> list[Table]:
             Column("Điểm tối đa", "points"), Column("Điểm đạt", "points"),
             Column("Ghi chú", "text", 40))
     t = r.total
-    rows = [(i.name, i.numerator, i.denominator, i.value, i.full_at, i.max_points, i.points,
+    rows: list[tuple[Any, ...]] = [(i.name, i.numerator, i.denominator, i.value, i.full_at, i.max_points, i.points,
              i.note + ("" if i.status == "reference" else " [thang điểm cần đối chiếu]"))
             for i in t.indicators]
     rows.insert(0, ("Tổng điểm (trên số điểm tính được)", None, None, None, None,
@@ -166,9 +167,7 @@ def _ratings(rows: Sequence[RatingRow], total: RatingRow, first: str
 
 
 def _satisfaction(r: SatisfactionReport, officers: Mapping[str, str]) -> list[Table]:
-    named = [RatingRow(x.key, officers.get(x.key, x.label), *[getattr(x, f) for f in (
-        "very_satisfied", "satisfied", "neutral", "dissatisfied", "rated", "satisfied_share",
-        "complaints")]) for x in r.by_officer]
+    named = [dataclasses.replace(x, label=officers.get(x.key, x.label)) for x in r.by_officer]
     c1, rows1 = _ratings(named, r.total, "Cán bộ")
     c2, rows2 = _ratings(r.by_procedure, r.total, "Thủ tục")
     comp_cols = (Column("Thời điểm", "instant", 14), Column("Mã hồ sơ", "text", 24),
@@ -284,9 +283,15 @@ _FORMATS = {"int": "#,##0", "money": "#,##0", "share": "0.0%", "points": "0.00",
 def write_xlsx(report: Report, meta: Mapping[str, Any], officers: Mapping[str, str] | None = None
                ) -> bytes:
     """The report as an .xlsx workbook: one sheet per table, a title block, frozen headers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import (  # type: ignore[import-untyped]
+        Alignment,
+        Border,
+        Font,
+        PatternFill,
+        Side,
+    )
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -346,5 +351,13 @@ def write_xlsx(report: Report, meta: Mapping[str, Any], officers: Mapping[str, s
     return buffer.getvalue()
 
 
-__all__ = ["Column", "Table", "TITLES", "cell_text", "cell_value", "period_text", "tabulate",
-           "write_xlsx"]
+__all__ = [
+    "TITLES",
+    "Column",
+    "Table",
+    "cell_text",
+    "cell_value",
+    "period_text",
+    "tabulate",
+    "write_xlsx",
+]

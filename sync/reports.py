@@ -37,7 +37,7 @@ import bisect
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -101,7 +101,7 @@ _WORK_KINDS = frozenset({HANDED_OVER, SUPPLEMENT_REQUESTED, FINANCIAL_REQUESTED,
 
 def utc_text(moment: datetime) -> str:
     """The events' instant format: fixed-width UTC ISO 8601 with microseconds."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_instant(text: str) -> datetime:
@@ -267,7 +267,7 @@ def facts_row_type(columns: Sequence[str]) -> type:
     """
     from collections import namedtuple
 
-    base = namedtuple("FactsRow", columns)  # type: ignore[misc]  # noqa: PYI024
+    base = namedtuple("FactsRow", columns)  # type: ignore[misc]
     methods = {name: getattr(DossierFacts, name) for name in (
         "due_timeline", "supplement_times", "payment_list", "complaint_list",
         "exemption_list", "holder_list", "actor_set", "due_at")}
@@ -277,8 +277,20 @@ def facts_row_type(columns: Sequence[str]) -> type:
 class _Fold:
     """A dossier's state while its events are folded (a subset of the register's)."""
 
-    __slots__ = ("status", "resume", "since", "ext", "f", "dues", "holders", "payments",
-                 "complaints", "actors", "sups", "changed")
+    __slots__ = (
+        "actors",
+        "changed",
+        "complaints",
+        "dues",
+        "ext",
+        "f",
+        "holders",
+        "payments",
+        "resume",
+        "since",
+        "status",
+        "sups",
+    )
 
     def __init__(self, uid: str, office: str):
         self.f = DossierFacts(uid=uid, office=office)
@@ -316,17 +328,7 @@ def _fits(s: _Fold, kind: str, p: Mapping[str, Any], at: str) -> bool:
             return False
         if datetime.fromisoformat(p["new_due_at"]) <= datetime.fromisoformat(s.f.due):
             return False
-    elif kind == REFUSED and not p.get("reasons"):
-        return False
-    elif kind == PROCESSED and p.get("outcome") not in ("approved", "rejected"):
-        return False
-    elif kind == RETURNED and p.get("method") not in RETURN_METHODS:
-        return False
-    elif kind == RATED and p.get("rating") not in RATING_LABELS:
-        return False
-    elif kind == HANDED_OVER and not str(p.get("to_unit", "")).strip():
-        return False
-    elif kind in (WITHDRAWN, STOPPED) and not str(p.get("reason", "")).strip():
+    elif kind == REFUSED and not p.get("reasons") or kind == PROCESSED and p.get("outcome") not in ("approved", "rejected") or kind == RETURNED and p.get("method") not in RETURN_METHODS or kind == RATED and p.get("rating") not in RATING_LABELS or kind == HANDED_OVER and not str(p.get("to_unit", "")).strip() or kind in (WITHDRAWN, STOPPED) and not str(p.get("reason", "")).strip():
         return False
     return True
 
@@ -537,9 +539,7 @@ class ReportParams:
             return False
         if self.procedure and f.procedure != self.procedure:
             return False
-        if self.officer and self.officer not in f.actor_set():
-            return False
-        return True
+        return not (self.officer and self.officer not in f.actor_set())
 
     def months(self) -> list[tuple[str, date, date]]:
         """("YYYY-MM", first day, last day) of each month the period touches, clipped to it."""
@@ -991,12 +991,27 @@ class _IndexAcc:
     the month's end is judged then (`open_*`); the whole period's figures are the months'
     sums with the open dossiers of the last month only."""
 
-    __slots__ = ("fin", "fin_late", "fin_bad", "open", "open_late", "open_bad", "received",
-                 "synced", "online", "paying", "paid_online", "returned", "electronic")
+    __slots__ = (
+        "electronic",
+        "fin",
+        "fin_bad",
+        "fin_late",
+        "online",
+        "open",
+        "open_bad",
+        "open_late",
+        "paid_online",
+        "paying",
+        "received",
+        "returned",
+        "synced",
+    )
 
     def __init__(self) -> None:
-        for name in self.__slots__:
-            setattr(self, name, 0)
+        self.fin = self.fin_late = self.fin_bad = 0
+        self.open = self.open_late = self.open_bad = 0
+        self.received = self.synced = self.online = self.returned = self.electronic = 0
+        self.paying = self.paid_online = 0
 
 
 def _bad(f: DossierFacts) -> bool:
@@ -1091,7 +1106,7 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
                 acc.synced += 1
         bad = f.rating == "dissatisfied" or f.complaints is not None
         # Judged where it ended, and at every month's end while it was open before that.
-        first_open = m_recv if m_recv >= 0 else 0
+        first_open = max(m_recv, 0)
         if finished is not None and finished < end:
             m_fin = bisect_right(starts, finished) - 1
             if m_fin >= 0:
@@ -1188,8 +1203,8 @@ def _served_by(f: DossierFacts) -> str:
 
 def _rating_row(key: str, label: str, counts: Sequence[int]) -> RatingRow:
     rated = sum(counts[:4])
-    return RatingRow(key, label, *counts[:4], rated, _share(counts[0] + counts[1], rated),
-                     counts[4])
+    return RatingRow(key, label, counts[0], counts[1], counts[2], counts[3], rated,
+                     _share(counts[0] + counts[1], rated), counts[4])
 
 
 def compute_satisfaction(facts: Iterable[DossierFacts], params: ReportParams, labels: Labels,
@@ -1424,11 +1439,43 @@ def report_json(report: Report, meta: Mapping[str, Any] | None = None) -> dict[s
 
 
 __all__ = [
-    "BoardRow", "ComplaintRow", "DayCounter", "DossierFacts", "ExemptionRow", "FACT_COLUMNS",
-    "FeeRow", "FeesReport", "HandlingReport", "HandlingRow", "IndexPeriod", "IndexReport",
-    "IndexRules", "Indicator", "KINDS", "Labels", "LateReport", "LateRow", "RatingRow",
-    "Report", "ReportParams", "SatisfactionReport", "WorkingDays", "compute_board",
-    "compute_fees", "compute_handling", "compute_index", "compute_late",
-    "compute_satisfaction", "day_start", "fold_dossier", "fold_streams", "holder_at",
-    "local_day", "mask_id", "mask_name", "report_data", "report_json", "utc_text",
+    "FACT_COLUMNS",
+    "KINDS",
+    "BoardRow",
+    "ComplaintRow",
+    "DayCounter",
+    "DossierFacts",
+    "ExemptionRow",
+    "FeeRow",
+    "FeesReport",
+    "HandlingReport",
+    "HandlingRow",
+    "IndexPeriod",
+    "IndexReport",
+    "IndexRules",
+    "Indicator",
+    "Labels",
+    "LateReport",
+    "LateRow",
+    "RatingRow",
+    "Report",
+    "ReportParams",
+    "SatisfactionReport",
+    "WorkingDays",
+    "compute_board",
+    "compute_fees",
+    "compute_handling",
+    "compute_index",
+    "compute_late",
+    "compute_satisfaction",
+    "day_start",
+    "fold_dossier",
+    "fold_streams",
+    "holder_at",
+    "local_day",
+    "mask_id",
+    "mask_name",
+    "report_data",
+    "report_json",
+    "utc_text",
 ]

@@ -403,3 +403,14 @@ def test_rules_from_the_province_are_installed_and_refused_ones_only_warn(
     second = engine(store, transport, credentials).run_once()
     assert second.ok and [w.code for w in second.warnings] == ["bad_rules"]
     assert store.get_state("rules_since") == "1"  # asked again next time
+
+
+def test_a_run_with_nothing_to_do_costs_only_the_cheap_requests(
+        reg: Any, clock: FixedClock, store: RegisterSyncStore, transport: FakeTransport,
+        credentials: CredentialStore) -> None:
+    add_dossiers(reg, clock, 2)
+    assert engine(store, transport, credentials).run_once().ok
+    transport.calls.clear()
+    idle = engine(store, transport, credentials).run_once()
+    assert idle.ok and idle.pushed == idle.pulled == 0
+    assert transport.calls == ["status", "rules"]

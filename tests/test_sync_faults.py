@@ -391,9 +391,9 @@ def _read_all(conn: socket.socket, limit: float = 3.0) -> tuple[bytes, str]:
 
 def test_the_proxy_cuts_after_exactly_n_bytes_and_can_reset_or_stall(echo: int) -> None:
     with FaultProxy(("127.0.0.1", echo)) as proxy:
+        proxy.set(cut_down_at=3000)
         with socket.create_connection(("127.0.0.1", proxy.port)) as c:
             c.sendall(b"x" * 5000)
-            proxy.set(cut_down_at=3000)
             got, how = _read_all(c)
         assert len(got) == 3000 and how == "eof"
         proxy.reset_counters()
@@ -401,18 +401,20 @@ def test_the_proxy_cuts_after_exactly_n_bytes_and_can_reset_or_stall(echo: int) 
         with socket.create_connection(("127.0.0.1", proxy.port)) as c:
             c.sendall(b"y" * 100)
             got, how = _read_all(c)
-        assert len(got) == 10 and how == "reset"
+        # An RST may overtake the 10 bytes in the client's kernel: at most those 10 arrive.
+        assert len(got) <= 10 and how == "reset"
         proxy.heal()
         proxy.reset_counters()
         proxy.set(stall_down_at=20)
         with socket.create_connection(("127.0.0.1", proxy.port)) as c:
             c.sendall(b"z" * 100)
-            got, how = _read_all(c, 0.5)
+            got, how = _read_all(c, 1.5)
         assert len(got) == 20 and how == "timeout"
         proxy.heal()
         proxy.set(down=True)
         with socket.create_connection(("127.0.0.1", proxy.port)) as c:
-            c.sendall(b"w")
+            with contextlib.suppress(OSError):  # the reset may come first
+                c.sendall(b"w")
             got, how = _read_all(c)
         assert got == b"" and how in ("reset", "eof")
         assert proxy.stats().refused == 1

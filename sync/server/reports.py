@@ -34,7 +34,7 @@ from sync.reports import (
 )
 from sync.server.db import read_session
 from sync.server.errors import AdminError
-from sync.server.models import Event, Office, Publication
+from sync.server.models import Event, Publication
 
 _EVENT_COLUMNS = (Event.stream, Event.kind, Event.payload, Event.actor, Event.channel,
                   Event.occurred_at)
@@ -72,7 +72,7 @@ def office_facts(store: Any, office_id: str, label: str = "") -> Iterator[Dossie
             Event.office_id == office_id, Event.stream_type == "dossier").order_by(
             Event.stream, Event.hlc, Event.device_id, Event.uid).execution_options(
             yield_per=5000)).mappings()
-        yield from fold_streams(rows, label)
+        yield from fold_streams(rows, label)  # type: ignore[arg-type]
 
 
 def _documents(store: Any, kind: str, bundled: str) -> list[dict[str, Any]]:
