@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FixedClock, local_time, open_register
 
-from conftest import FixedClock, local_time
 from desktop.register.demo import fill_demo
+from desktop.register.service import Register
 from desktop.ui.qt import QDate
 from tests.conftest import wait_ops
 
@@ -20,9 +23,32 @@ def clock() -> FixedClock:
     return FixedClock(local_time(2026, 11, 20, 10, 0))
 
 
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo register made once for the module (each test opens a copy)."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOTCUA_HOME", str(folder))
+        reg = open_register(folder / "register.sqlite3",
+                            FixedClock(local_time(2026, 11, 20, 10, 0)), auto_backup=False)
+        fill_demo(reg, 300, seed=7)
+        reg.close()
+    return folder / "register.sqlite3"
+
+
 @pytest.fixture
-def demo(register: Any) -> Any:
-    fill_demo(register, 400, seed=7)
+def register(home: Path, clock: FixedClock, demo_template: Path) -> Iterator[Register]:
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(demo_template) + suffix)
+        if source.exists():
+            shutil.copy(source, home / f"register.sqlite3{suffix}")
+    reg = open_register(home / "register.sqlite3", clock, auto_backup=False)
+    yield reg
+    reg.close()
+
+
+@pytest.fixture
+def demo(register: Register) -> Register:
     return register
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.ui.i18n import _
+from desktop.ui.i18n import N_, _
 from desktop.ui.ops import OpContext, OpHandle, run_op
 from desktop.ui.qt import (
     QAbstractItemView,
@@ -49,16 +49,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KIND_LABELS = {
-    "handling": "Tình hình tiếp nhận và giải quyết",
-    "late": "Hồ sơ quá hạn",
-    "index": "Chỉ số phục vụ (Quyết định 766)",
-    "satisfaction": "Mức độ hài lòng, phản ánh",
-    "fees": "Phí, lệ phí",
+    "handling": N_("Tình hình tiếp nhận và giải quyết"),
+    "late": N_("Hồ sơ quá hạn"),
+    "index": N_("Chỉ số phục vụ (Quyết định 766)"),
+    "satisfaction": N_("Mức độ hài lòng, phản ánh"),
+    "fees": N_("Phí, lệ phí"),
 }
 SERIES_COLOURS = ("#2e7d32", "#1565c0", "#c62828", "#f9a825", "#6a1b9a")
 BOARD_REFRESH_MS = 60_000
 BOARD_PAGE_MS = 10_000
-BOARD_ROWS_PER_PAGE = 12
+BOARD_ROWS_PER_PAGE = 10
 
 
 def _cell(kind: str, value: Any) -> str:
@@ -269,7 +269,7 @@ class ReportsWindow(QMainWindow):
         root = QWidget()
         root.setLayout(body)
         self.setCentralWidget(root)
-        QShortcut(QKeySequence("F5"), self, activated=self.compute)
+        QShortcut(QKeySequence("F5"), self).activated.connect(self.compute)
         run_op(lambda op: [(a.username, a.full_name) for a in ctx.register.accounts()],
                on_success=self._officers, parent=self)
 
@@ -366,7 +366,7 @@ class ReportsWindow(QMainWindow):
         widget.setHorizontalHeaderLabels([c.title for c in table.columns])
         widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        widget.verticalHeader().setVisible(False)
+        widget.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         bold = QFont(widget.font())
         bold.setBold(True)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -379,6 +379,7 @@ class ReportsWindow(QMainWindow):
                     item.setFont(bold)
                 widget.setItem(r, c, item)
         header = widget.horizontalHeader()
+        assert header is not None
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         widget.resizeColumnsToContents()
         for c, col in enumerate(table.columns):
@@ -455,18 +456,30 @@ class PublicBoard(QWidget):
         self.table.setHorizontalHeaderLabels([
             _("Mã hồ sơ"), _("Người nộp"), _("Thủ tục"), _("Hẹn trả"), _("Số ngày quá hạn"),
             _("Đơn vị đang giải quyết")])
-        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        assert header is not None
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Stretch)):
+            header.setSectionResizeMode(column, mode)
+        self.table.setWordWrap(True)
         self.footer = QLabel()
         self.footer.setObjectName("boardFooter")
         self.footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        small = QFont(self.footer.font())
+        small.setPointSize(14)
+        self.footer.setFont(small)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.footer)
-        QShortcut(QKeySequence("Esc"), self, activated=self.close)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.close)
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(BOARD_REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
