@@ -305,10 +305,6 @@ def test_a_file_that_is_not_sqlite_is_refused_at_start_up_and_left_in_place(home
     assert path.read_text(encoding="utf-8") == "không phải cơ sở dữ liệu"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "db.quick_check opens the damaged file read-write: closing that connection checkpoints "
-    "the WAL into it and deletes -wal/-shm before quarantine() runs (fix: open it with "
-    "file:...?mode=ro)"))
 def test_a_damaged_register_goes_to_quarantine_with_its_wal_and_shm_untouched(
         busy_register: Register, home: Path, clock: FixedClock) -> None:
     busy_register.receive_many([valid_input(busy_register, "certified_copy")] * 300, "canbo1")

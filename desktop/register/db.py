@@ -85,7 +85,9 @@ def is_motcua_register(path: Path) -> bool:
 
 def quick_check(path: Path) -> list[str]:
     """SQLite's quick_check; returns the problems found (empty when the file is sound)."""
-    con = sqlite3.connect(path)
+    # Read-only: closing a read-write connection would checkpoint the WAL into a damaged
+    # file and delete the -wal/-shm files that the quarantine must keep.
+    con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         rows = [r[0] for r in con.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
@@ -106,16 +108,23 @@ def quarantine(path: Path, dest_dir: Path) -> Path:
     return target
 
 
-def sanity_check_or_quarantine(path: Path, quarantine_dir: Path) -> None:
-    """At start-up: refuse foreign files, move a damaged register aside and say how to restore."""
+def check_header(path: Path) -> bool:
+    """Refuse a file that is not SQLite; True when there is a non-empty file to look at."""
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return False
     with open(path, "rb") as fh:
         if not fh.read(16).startswith(b"SQLite format 3"):
             raise RegisterVersionError(
                 f"Tệp {path} không phải là sổ đăng ký motcua.",
                 f"{path} is not a motcua register.",
             )
+    return True
+
+
+def sanity_check_or_quarantine(path: Path, quarantine_dir: Path) -> None:
+    """At start-up: refuse foreign files, move a damaged register aside and say how to restore."""
+    if not check_header(path):
+        return
     problems = quick_check(path)
     if problems:
         moved = quarantine(path, quarantine_dir)

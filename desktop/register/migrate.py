@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from desktop.register.errors import RegisterVersionError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a migration must run: it costs ~0.2 s at every start-up.
+# The head is the newest file in versions/ (revision ids are zero-padded and ordered).
 
 log = logging.getLogger(__name__)
 
@@ -19,25 +22,30 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    """Revision ids of the migration scripts shipped with this program (file name prefix)."""
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")}
+
+
+def head_revision() -> str:
+    return max(known_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        has_table = conn.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        )).first()
+        if not has_table:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def needs_upgrade(engine: Engine) -> bool:
@@ -55,6 +63,8 @@ def needs_upgrade(engine: Engine) -> bool:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` on one connection, in one transaction per step."""
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

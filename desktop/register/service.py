@@ -185,11 +185,18 @@ class Register:
 
     @classmethod
     def open(cls, path: Path | None = None, *, clock: Clock = _utc_now,
-             auto_backup: bool = True) -> Register:
-        """Open (creating or migrating) the register; back it up before any migration."""
+             auto_backup: bool = True, quick_check: bool = True) -> Register:
+        """Open (creating or migrating) the register; back it up before any migration.
+
+        `quick_check=False` checks only the file header at open; the caller then runs
+        `db.quick_check` in the background (the desktop app does, on large registers).
+        """
         path = Path(path) if path else paths.register_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        db.sanity_check_or_quarantine(path, paths.quarantine_dir())
+        if quick_check:
+            db.sanity_check_or_quarantine(path, paths.quarantine_dir())
+        else:
+            db.check_header(path)
         existed = path.exists() and path.stat().st_size > 0 and not _blank_database(path)
         if existed and not db.is_motcua_register(path):
             raise db.RegisterVersionError(

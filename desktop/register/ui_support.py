@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -421,7 +420,6 @@ def backup_now(register: Any, folder: str) -> Path:
 
 _OPEN_MARKER = "register.in-use"
 _CHECK_FAILED_MARKER = "register.check-failed"
-_open_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -438,9 +436,8 @@ def open_for_desktop(path: Path | None, clock: Any = None) -> Opened:
     officer could not log in. Here the check runs at start-up only when the last session did
     not close cleanly or the last deferred check failed (then a damaged file is moved aside
     exactly as `Register.open` does); otherwise the app opens at once and `deferred_check`
-    runs in the background. Stopgap until `Register.open` takes a `check=` argument.
+    runs in the background.
     """
-    from desktop.register import db
     from desktop.register.service import Register
 
     path = Path(path) if path else paths.register_path()
@@ -450,33 +447,11 @@ def open_for_desktop(path: Path | None, clock: Any = None) -> Opened:
     kwargs: dict[str, Any] = {"auto_backup": False}
     if clock is not None:
         kwargs["clock"] = clock
-    if unclean or not path.exists():
-        reg = Register.open(path, **kwargs)
-        full = True
-    else:
-        with _open_lock:
-            original = db.sanity_check_or_quarantine
-            db.sanity_check_or_quarantine = _header_check_only  # type: ignore[assignment]
-            try:
-                reg = Register.open(path, **kwargs)
-            finally:
-                db.sanity_check_or_quarantine = original  # type: ignore[assignment]
-        full = False
+    full = unclean or not path.exists()
+    reg = Register.open(path, quick_check=full, **kwargs)
     (marker_dir / _CHECK_FAILED_MARKER).unlink(missing_ok=True)
     (marker_dir / _OPEN_MARKER).write_text("motcua is using this register\n", encoding="utf-8")
     return Opened(reg, full)
-
-
-def _header_check_only(path: Path, quarantine_dir: Path) -> None:
-    """What `sanity_check_or_quarantine` checks without reading the file: its header."""
-    from desktop.register.errors import RegisterVersionError
-
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with open(path, "rb") as fh:
-        if not fh.read(16).startswith(b"SQLite format 3"):
-            raise RegisterVersionError(f"Tệp {path} không phải là sổ đăng ký motcua.",
-                                       f"{path} is not a motcua register.")
 
 
 def deferred_check(register: Any) -> list[str]:
