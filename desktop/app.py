@@ -9,6 +9,7 @@ a little later, so that it never delays the counter.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -209,10 +210,26 @@ def build(argv: list[str] | None = None, register_path: Path | None = None,
     return app, AppController(app, settings, register_path)
 
 
+def _smoke_quit(app: QApplication, controller: AppController, delay_ms: int) -> None:
+    """MOTCUA_SMOKE_QUIT_MS (installer/check): quit `delay_ms` after the register is open and
+    the login or first-start dialog shows; exit 1 when that has not happened within 60 s."""
+    def shown(dialog: QDialog) -> None:
+        print(f"smoke: {type(controller.window).__name__} shown, register open, "
+              f"{type(dialog).__name__} shown", flush=True)
+        QTimer.singleShot(delay_ms, app.quit)
+
+    controller.login_shown.connect(shown)
+    controller.wizard_shown.connect(shown)
+    QTimer.singleShot(60_000, lambda: app.exit(1))
+
+
 def run(argv: list[str] | None = None) -> int:
     """`motcua` without a command: the desktop application."""
     started = time.monotonic()
     app, controller = build(argv)
+    smoke_ms = os.environ.get("MOTCUA_SMOKE_QUIT_MS")
+    if smoke_ms:
+        _smoke_quit(app, controller, int(smoke_ms))
     controller.start()
     log.info("window shown %.0f ms after the application object", (time.monotonic() - started)
              * 1000)

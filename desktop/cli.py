@@ -211,6 +211,34 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 3 if err.transient else 4
 
 
+def cmd_keyring_selftest(args: argparse.Namespace) -> int:
+    """Hidden (installer/check): a dummy secret set, read and deleted through sync.credentials,
+    so that a frozen build proves it carries a working keyring backend."""
+    import secrets
+
+    import keyring.backend
+
+    from sync.credentials import CredentialError, CredentialStore
+
+    store = CredentialStore()
+    info = store.info()
+    url, device, secret = "https://keyring-selftest.invalid", "selftest", secrets.token_hex(16)
+    available = sorted(f"{type(b).__module__}.{type(b).__name__}"
+                       for b in keyring.backend.get_all_keyring())
+    print("keyring backends: " + ", ".join(available))
+    print(f"keyring backend in use: {info.name} ({info.where}); secure: {info.secure}")
+    try:
+        store.set_token(url, device, secret)
+        ok = store.get_token(url, device) == secret
+        ok = store.delete_token(url, device) and ok
+        ok = store.get_token(url, device) is None and ok
+    except CredentialError as exc:
+        print("keyring round-trip failed: " + exc.message_en, file=sys.stderr)
+        return 1
+    print("keyring round-trip: " + ("ok" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="motcua",
@@ -276,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--officer", help="tên đăng nhập của cán bộ (hồ sơ cán bộ đã xử lý)")
     p.add_argument("--signer", help="họ tên thủ trưởng ký báo cáo (PDF)")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("keyring-selftest")  # no help=: hidden from `motcua --help`
+    p.set_defaults(func=cmd_keyring_selftest)
     return parser
 
 

@@ -213,6 +213,7 @@ class DossierFacts:
     complaints: str | None = None  # JSON [[at, actor, content], ...]
     actors: str = ""  # every officer who acted on it, "\x1f"-joined
     conflicts: int = 0  # events that did not fit and were ignored
+    n: int = 1  # how many dossiers these facts stand for (a cache may group alike ones)
 
     # --- parsed views of the JSON text (cheap to call; small lists)
 
@@ -488,21 +489,34 @@ def _finish(s: _Fold) -> DossierFacts:
     return f
 
 
+def replica_order(e: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The order of a dossier's events on every replica: (hlc, device_id, uid), as code
+    points (a database's text collation may order device ids otherwise)."""
+    return e["hlc"], e["device_id"], e["uid"]
+
+
 def fold_streams(events: Iterable[Mapping[str, Any]], office: str = ""
                  ) -> Iterator[DossierFacts]:
-    """Facts of every dossier from events sorted by (stream, hlc, device_id, uid)."""
+    """Facts of every dossier from events grouped by stream (each stream's events
+    contiguous). Events that carry hlc, device_id and uid are put in replica order here."""
     current: str | None = None
     batch: list[Mapping[str, Any]] = []
+
+    def fold() -> DossierFacts | None:
+        if "hlc" in batch[0]:
+            batch.sort(key=replica_order)
+        return fold_dossier(batch, office)
+
     for e in events:
         if e["stream"] != current:
             if batch:
-                found = fold_dossier(batch, office)
+                found = fold()
                 if found is not None:
                     yield found
             current, batch = e["stream"], []
         batch.append(e)
     if batch:
-        found = fold_dossier(batch, office)
+        found = fold()
         if found is not None:
             yield found
 
@@ -671,7 +685,10 @@ def _judge_instant(params: ReportParams, as_of: str | None) -> str:
 
 def compute_handling(facts: Iterable[DossierFacts], params: ReportParams, labels: Labels,
                      *, as_of: str | None = None, by_office: bool = False) -> HandlingReport:
-    """(a) The dossier handling report of a period, by field and by procedure."""
+    """(a) The dossier handling report of a period, by field and by procedure.
+
+    Each fact counts `f.n` times (a cache may hand over alike finished dossiers as one).
+    """
     start, end = params.start, params.end
     judge = _judge_instant(params, as_of)
     groups: dict[tuple[str, str, str], list[int]] = {}
@@ -699,39 +716,40 @@ def compute_handling(facts: Iterable[DossierFacts], params: ReportParams, labels
         returned_now = returned is not None and start <= returned < end
         if not active and not returned_now:
             continue
+        w = f.n
         key = (f.office if by_office else "", f.field, f.procedure)
         row = groups.get(key)
         if row is None:
             row = groups[key] = [0] * n
         if returned_now:
-            row[i_returned] += 1
+            row[i_returned] += w
         if not active:
             continue
         if received < start:
-            row[i_carried] += 1
+            row[i_carried] += w
         else:
-            row[i_received] += 1
-            row[channel_index.get(f.channel, channel_index[1])] += 1
+            row[i_received] += w
+            row[channel_index.get(f.channel, channel_index[1])] += w
         if finished is not None and finished < end:
             kind = f.finish_kind
             if kind == "P":
-                row[i_processed] += 1
+                row[i_processed] += w
                 if f.judged:
-                    row[judged_index[f.judged]] += 1
+                    row[judged_index[f.judged]] += w
             else:
-                row[finish_index[kind]] += 1  # type: ignore[index]
+                row[finish_index[kind]] += w  # type: ignore[index]
         else:
-            row[i_open] += 1
+            row[i_open] += w
             if _judge_open(f, judge):
-                row[i_overdue] += 1
+                row[i_overdue] += w
             else:
-                row[i_not_due] += 1
+                row[i_not_due] += w
         if f.sup_count:
             times = [t for t in f.supplement_times() if start <= t < end]
             if times:
-                row[i_sup] += 1
+                row[i_sup] += w
             if f.forced_at is not None and start <= f.forced_at < end:
-                row[i_sup2] += 1
+                row[i_sup2] += w
     return HandlingReport(params=params, judged_at=judge, **_handling_rows(groups, labels,
                                                                             by_office))
 
@@ -1067,14 +1085,15 @@ def _index_period(label: str, d0: date, d1: date, accs: Sequence[_IndexAcc], las
 
 
 def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: IndexRules, *,
-                  unsynced: set[Any] | frozenset[Any] = frozenset(), as_of: str | None = None
+                  unsynced: Iterable[DossierFacts] = (), as_of: str | None = None
                   ) -> IndexReport:
     """(c) The index indicators of the period and of each month in it, in one pass.
 
     Each month is judged as a period of its own: dossiers ended in it, and dossiers still
     open at its end (judged then); received, returned and paid in it. The whole period is
-    judged the same way (its open dossiers at its end). A dossier is "synced" when its
-    `uid` is not in `unsynced` (the server passes nothing: it holds what it holds);
+    judged the same way (its open dossiers at its end). A dossier is "synced" unless it is
+    among `unsynced` (the facts of dossiers whose receipt the server has not acknowledged;
+    the server passes none: it holds what it holds). Each fact counts `f.n` times;
     "paying" when a fee was paid on its receipt or by a later payment in the period, and
     "paid online" when one of those payments was made online.
     """
@@ -1097,13 +1116,13 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
             continue
         finished, returned = f.finished, f.returned
         m_recv = bisect_right(starts, received) - 1
+        n = f.n
         if m_recv >= 0:  # received in the period
             acc = accs[m_recv]
-            acc.received += 1
+            acc.received += n
+            acc.synced += n
             if f.channel == 2:
-                acc.online += 1
-            if f.uid not in unsynced:
-                acc.synced += 1
+                acc.online += n
         bad = f.rating == "dissatisfied" or f.complaints is not None
         # Judged where it ended, and at every month's end while it was open before that.
         first_open = max(m_recv, 0)
@@ -1111,11 +1130,11 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
             m_fin = bisect_right(starts, finished) - 1
             if m_fin >= 0:
                 acc = accs[m_fin]
-                acc.fin += 1
+                acc.fin += n
                 if f.judged == "A":
-                    acc.fin_late += 1
+                    acc.fin_late += n
                 if bad:
-                    acc.fin_bad += 1
+                    acc.fin_bad += n
             open_until = m_fin - 1
         else:
             open_until = last
@@ -1123,16 +1142,16 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
             if finished is not None and finished < ends[m]:
                 continue
             acc = accs[m]
-            acc.open += 1
+            acc.open += n
             if _judge_open(f, judges[m]):
-                acc.open_late += 1
+                acc.open_late += n
             if bad:
-                acc.open_bad += 1
+                acc.open_bad += n
         if returned is not None and start <= returned < end:
             acc = accs[bisect_right(starts, returned) - 1]
-            acc.returned += 1
+            acc.returned += n
             if f.return_method == "electronic":
-                acc.electronic += 1
+                acc.electronic += n
         if f.fee_paid or f.payments:
             paid_in: dict[int, bool] = {}
             if f.fee_paid and m_recv >= 0:
@@ -1143,11 +1162,17 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
                         m = bisect_right(starts, at) - 1
                         paid_in[m] = paid_in.get(m, False) or bool(on)
             for m, on in paid_in.items():
-                pay_months[m][0] += 1
-                pay_months[m][1] += on
+                pay_months[m][0] += n
+                pay_months[m][1] += n if on else 0
             if paid_in:
-                pay_total[0] += 1
-                pay_total[1] += any(paid_in.values())
+                pay_total[0] += n
+                pay_total[1] += n if any(paid_in.values()) else 0
+    for f in unsynced:
+        received = f.received
+        if received is None or not start <= received < end or (
+                filtered and not params.keeps(f)):
+            continue
+        accs[bisect_right(starts, received) - 1].synced -= f.n
     return IndexReport(
         params=params, rules_version=rules.version,
         judged_at=_judge_instant(params, as_of),
@@ -1475,6 +1500,7 @@ __all__ = [
     "local_day",
     "mask_id",
     "mask_name",
+    "replica_order",
     "report_data",
     "report_json",
     "utc_text",

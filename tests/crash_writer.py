@@ -23,6 +23,12 @@ NAMES = ("Nguyễn Văn Dũng", "Trần Thị Mai", "Đặng Quốc Huy", "Lê T
          "Phạm Ngọc Ẩn", "Hoàng Văn Thụ", "Vũ Thị Hường", "Bùi Đức Mạnh")
 
 
+def emit(line: str) -> None:
+    """One line in one write(2), so a kill never cuts it: print() may take two writes (with
+    PYTHONUNBUFFERED, text then newline) and a cut line would glue onto the next one."""
+    os.write(1, (line + "\n").encode("utf-8"))
+
+
 def write_until_killed(path: Path, start: int) -> None:
     reg = Register.open(path, auto_backup=False)
     with reg.engine.connect() as conn:
@@ -36,20 +42,20 @@ def write_until_killed(path: Path, start: int) -> None:
             procedure_code="certified_copy", documents=documents, pages=1 + i % 3,
             applicant=ApplicantInput(full_name=name, phone=phone, id_number="001098012345")),
             actor="canbo1")
-        print(f"{v.code}\t{name}\t{phone}\t{v.status}", flush=True)
+        emit(f"{v.code}\t{name}\t{phone}\t{v.status}")
         if i == start:  # warmed up (catalogue and calendar loaded): the kills may start
-            print(f"READY {os.getpid()} {synchronous}", flush=True)
+            emit(f"READY {os.getpid()} {synchronous}")
         if previous is not None and i % 2:
             # An update too: the projection row and the search index change in place.
             w = reg.hand_over(previous[0], "Công chức chứng thực", "canbo1")
-            print(f"{w.code}\t{previous[1]}\t{previous[2]}\t{w.status}", flush=True)
+            emit(f"{w.code}\t{previous[1]}\t{previous[2]}\t{w.status}")
         previous = (v.code, name, phone)
         i += 1
 
 
 def main() -> None:
     path = Path(sys.argv[1])
-    print("ZYGOTE", flush=True)
+    emit("ZYGOTE")
     for command in sys.stdin:
         start = int(command.split()[1])
         pid = os.fork()
@@ -58,9 +64,9 @@ def main() -> None:
                 write_until_killed(path, start)
             finally:
                 os._exit(1)  # never falls back into the loop of the parent
-        print(f"PID {pid}", flush=True)
+        emit(f"PID {pid}")
         _, status = os.waitpid(pid, 0)
-        print(f"DONE {pid} {status}", flush=True)
+        emit(f"DONE {pid} {status}")
 
 
 if __name__ == "__main__":

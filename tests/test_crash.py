@@ -22,7 +22,7 @@ from conftest import FixedClock, cli_env, open_register
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 KILLS = 32
-TIMEOUT = 60
+TIMEOUT = 300  # generous: a killed writer may sit in fsync on a loaded CI disk
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
                                 reason="needs fork and SIGKILL (POSIX)")
@@ -32,10 +32,13 @@ class Writers:
     """The crash_writer process: forks a writer on demand; its output arrives on a queue."""
 
     def __init__(self, path: Path, home: Path):
-        self.proc = subprocess.Popen(
-            [sys.executable, str(WRITER), str(path)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-            env=cli_env(home), cwd=Path(__file__).parent)
+        # stderr goes to a file: a pipe nobody reads could fill up and block the writers.
+        self.log = home / "writers.log"
+        with open(self.log, "w", encoding="utf-8") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(WRITER), str(path)], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8",
+                env=cli_env(home), cwd=Path(__file__).parent)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -51,10 +54,13 @@ class Writers:
         try:
             line = self.lines.get(timeout=TIMEOUT)
         except queue.Empty:
-            raise AssertionError("the writer process is stuck") from None
+            raise AssertionError("the writer process is stuck: " + self._stderr()) from None
         if line is None:
-            raise AssertionError("the writer process died: " + self.proc.stderr.read())
+            raise AssertionError("the writer process died: " + self._stderr())
         return line
+
+    def _stderr(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
 
     def run_and_kill(self, start: int, delay: float) -> list[str]:
         """Fork a writer, let it write `delay` s after its first save, SIGKILL it; its lines."""
@@ -69,6 +75,8 @@ class Writers:
                 pid = int(line.split()[1])
             elif line.startswith("READY "):
                 ready = line.split()
+            elif line.startswith("DONE "):
+                raise AssertionError("the writer died before its first save: " + self._stderr())
             else:
                 out.append(line)
         assert ready[2] == "2", "the writer must run with synchronous = FULL"
@@ -78,16 +86,17 @@ class Writers:
             line = self._next()
             if line.startswith("PID "):
                 pid = int(line.split()[1])
-            elif line.startswith("DONE "):
-                _, done_pid, status = line.split()
+            elif "DONE " in line:
+                cut, done = line.split("DONE ")
+                assert not cut, f"a line was cut by the kill: {cut!r}"  # one write(2) each
+                done_pid, status = done.split()
                 break
             else:
                 out.append(line)
         assert int(done_pid) == int(ready[1]) == pid
         assert os.WIFSIGNALED(int(status)) and os.WTERMSIG(int(status)) == signal.SIGKILL, \
-            "the writer stopped by itself"
-        # A line cut by the kill has no newline: that save had not been reported yet.
-        return [line.rstrip("\n") for line in out if line.endswith("\n")]
+            "the writer stopped by itself: " + self._stderr()
+        return [line.rstrip("\n") for line in out]
 
     def close(self) -> None:
         if self.proc.stdin:
@@ -98,9 +107,8 @@ class Writers:
             if self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait()
-            for stream in (self.proc.stdout, self.proc.stderr):
-                if stream:
-                    stream.close()
+            if self.proc.stdout:
+                self.proc.stdout.close()
 
 
 def test_a_writer_killed_at_random_moments_never_loses_a_save_that_returned(

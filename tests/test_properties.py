@@ -47,7 +47,6 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.clock = FixedClock(local_time(2026, 11, 16, 8, 0))
         self.reg = open_register(self.home / "register.sqlite3", self.clock,
                                  auto_backup=False)
-        self.seen: dict[str, dict[str, Any]] = {}  # code -> what we know of its past
 
     def teardown(self) -> None:
         try:

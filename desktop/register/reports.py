@@ -24,7 +24,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from sync.reports import (
     compute_index,
     compute_late,
     compute_satisfaction,
+    day_start,
     facts_row_type,
     fold_dossier,
     utc_text,
@@ -57,7 +58,7 @@ from sync.reports import (
 log = logging.getLogger(__name__)
 
 # Bump when sync.reports.fold_dossier or DossierFacts change: every cache is then rebuilt.
-FACTS_VERSION = "2"
+FACTS_VERSION = "4"
 CHUNK = 500
 BATCH = 5000
 
@@ -82,14 +83,28 @@ class RefreshStats:
     seconds: float
 
 
-# The handling report and the index read up to a million rows: they read a narrow copy of
-# the columns they need ("hot", keyed by the row id of the full "facts" row), because a
-# table scan costs what the rows weigh. In hot rows `uid` holds that row id.
+# The handling report and the index read up to a million rows, so they do not read the full
+# facts. A finished dossier without supplement, extension, payment or complaint is judged by
+# a few values only — its procedure, channel, the local days of its receipt, end and return,
+# how it ended and was judged, its return method, fee on receipt, a "dissatisfied" rating
+# and its due instant (a period ending before its end judges it open) — so such dossiers
+# are kept as counts per combination ("agg", maintained as dossiers are folded; 1 M
+# dossiers make some 40 000 combinations); the others, a few
+# percent, as narrow rows ("hot", keyed by the row id of their full "facts" row). Instants
+# in "agg" are the start of their local day: a period starts and ends at local midnights,
+# so every comparison with its bounds comes out as with the exact instant.
 HOT_COLUMNS = ("procedure", "field", "channel", "received", "finished", "finish_kind",
                "judged", "returned", "due", "timeline", "forced_at", "sup_count", "sup_at",
                "return_method", "fee_paid", "payments", "rating", "complaints")
+AGG_KEY = ("procedure", "field", "channel", "received", "finished", "finish_kind", "judged",
+           "returned", "return_method", "fee_paid", "rating", "due")
 _HOT_KINDS = ("handling", "index")
-_HOT_ROW = facts_row_type(("uid", "office", *HOT_COLUMNS))
+_HOT_ROW: Any = facts_row_type(("uid", "office", *HOT_COLUMNS, "n"))
+# "agg" rows read as hot rows: '' stands for NULL in the key, the rest is constant.
+_AGG_AS_HOT = {"judged": "NULLIF(judged, '')", "returned": "NULLIF(returned, '')",
+               "return_method": "NULLIF(return_method, '')", "rating": "NULLIF(rating, '')",
+               "timeline": "NULL", "forced_at": "NULL", "sup_count": "0",
+               "sup_at": "NULL", "payments": "NULL", "complaints": "NULL"}
 # Which dossiers can count in a report of [start, end): the core judges each row exactly,
 # this only spares it the rows that cannot count.
 _WHERE = {
@@ -97,18 +112,41 @@ _WHERE = {
                 "OR returned >= :start)",
     "index": "received < :end AND (finished IS NULL OR finished >= :start "
              "OR returned >= :start OR payments IS NOT NULL)",
-    "late": "received < :end AND (finished IS NULL OR finished >= :start)",
-    "satisfaction": "received IS NOT NULL AND (rated_at >= :start OR complaints IS NOT NULL)",
+    "late": "received < :end AND (finished IS NULL OR finished >= :end "
+            "OR (finished >= :start AND judged = 'A'))",
+    "satisfaction": "rated_at >= :start AND rated_at < :end OR complaints IS NOT NULL",
     "fees": "received < :end AND (received >= :start OR payments IS NOT NULL)",
     "board": "received IS NOT NULL AND finished IS NULL",
     "all": "1",
 }
+_AGG_WHERE = "received < :end AND (finished >= :start OR returned >= :start)"
 
 
-def _constructor(columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], DossierFacts]:
-    """A fast row → DossierFacts function for a column subset (the rest keep defaults)."""
-    args = ", ".join(f"{c}=r[{i}]" for i, c in enumerate(columns))
-    return eval(f"lambda r: DossierFacts({args})", {"DossierFacts": DossierFacts})  # noqa: S307
+def _day_starts() -> Callable[[str], str]:
+    memo: dict[str, str] = {}
+
+    def start_of(day: str) -> str:
+        found = memo.get(day)
+        if found is None:
+            found = memo[day] = day_start(date.fromisoformat(day))
+        return found
+    return start_of
+
+
+def agg_key(f: DossierFacts, start_of: Callable[[str], str]) -> tuple[Any, ...] | None:
+    """The "agg" combination a dossier counts in; None when it needs its own row."""
+    if (f.finished is None or f.received is None or f.timeline is not None or f.sup_count
+            or f.forced_at is not None or f.payments is not None
+            or f.complaints is not None):
+        return None
+    return (f.procedure, f.field, f.channel, start_of(f.received_day or ""),
+            start_of(f.finished_day or ""), f.finish_kind, f.judged or "",
+            start_of(f.returned_day) if f.returned_day else "", f.return_method or "",
+            f.fee_paid, "dissatisfied" if f.rating == "dissatisfied" else "", f.due)
+
+
+def _full_row(row: tuple[Any, ...]) -> DossierFacts:
+    return DossierFacts(*row)  # the columns are read in the dataclass's field order
 
 
 class FactsCache:
@@ -132,12 +170,24 @@ class FactsCache:
     @staticmethod
     def _tables(con: sqlite3.Connection, drop: bool = False) -> None:
         if drop:
-            con.execute("DROP TABLE IF EXISTS facts")
-            con.execute("DROP TABLE IF EXISTS hot")
+            for table in ("facts", "hot", "agg"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
         cols = ", ".join(f"{c}{' UNIQUE' if c == 'uid' else ''}" for c in FACT_COLUMNS)
         con.execute(f"CREATE TABLE IF NOT EXISTS facts (rid INTEGER PRIMARY KEY, {cols})")
         con.execute(f"CREATE TABLE IF NOT EXISTS hot (rid INTEGER PRIMARY KEY, "
                     f"{', '.join(HOT_COLUMNS)})")
+        key = ", ".join(AGG_KEY)
+        con.execute(f"CREATE TABLE IF NOT EXISTS agg ({key}, n INTEGER NOT NULL, "
+                    f"PRIMARY KEY ({key})) WITHOUT ROWID")
+        # The reports that read full rows pick few of them: the late and open ones, the
+        # rated and the complained-about.
+        con.execute("CREATE INDEX IF NOT EXISTS ix_facts_finished ON facts (finished)")
+        con.execute("CREATE INDEX IF NOT EXISTS ix_facts_rated ON facts (rated_at) "
+                    "WHERE rated_at IS NOT NULL")
+        con.execute("CREATE INDEX IF NOT EXISTS ix_facts_complaints ON facts (uid) "
+                    "WHERE complaints IS NOT NULL")
+        con.execute("CREATE INDEX IF NOT EXISTS ix_facts_late ON facts (finished) "
+                    "WHERE judged = 'A'")
 
     @staticmethod
     def _meta(con: sqlite3.Connection) -> dict[str, str]:
@@ -203,9 +253,10 @@ class FactsCache:
             sources: Iterable[Iterable[tuple[Any, ...]]] = [raw.execute(
                 f"SELECT {cols} FROM events WHERE stream_type = 'dossier' {order}")]
         else:
-            touched = [r[0] for r in raw.execute(
-                "SELECT DISTINCT stream FROM events WHERE seq > ? AND stream_type = 'dossier'",
-                (mark,))]
+            # No DISTINCT: SQLite would then scan the stream index instead of the seq range.
+            touched = list(dict.fromkeys(r[0] for r in raw.execute(
+                "SELECT stream FROM events WHERE seq > ? AND stream_type = 'dossier'",
+                (mark,))))
             total = len(touched)
 
             def chunks() -> Iterator[Iterable[tuple[Any, ...]]]:
@@ -222,15 +273,26 @@ class FactsCache:
         hot_index = [FACT_COLUMNS.index(c) for c in HOT_COLUMNS]
         next_rid = int(con.execute("SELECT coalesce(max(rid), 0) + 1 FROM facts").fetchone()[0])
         pending: list[DossierFacts] = []
+        delta: dict[tuple[Any, ...], int] = {}  # agg combinations: dossiers in and out
+        start_of = _day_starts()
 
         def flush() -> None:
             nonlocal next_rid
             known: dict[str, int] = {}
             if mark:
                 uids = [f.uid for f in pending]
-                known = dict(con.execute(
-                    f"SELECT uid, rid FROM facts WHERE uid IN ({', '.join('?' * len(uids))})",
-                    uids).fetchall())
+                marks = ", ".join("?" * len(uids))
+                for row in con.execute(f"SELECT rid, {', '.join(FACT_COLUMNS)} FROM facts "
+                                       f"WHERE uid IN ({marks})", uids).fetchall():
+                    old = DossierFacts(*row[1:])
+                    known[old.uid] = row[0]
+                    key = agg_key(old, start_of)
+                    if key is not None:
+                        delta[key] = delta.get(key, 0) - 1
+                if known:
+                    rids = list(known.values())
+                    con.execute(f"DELETE FROM hot WHERE rid IN ({', '.join('?' * len(rids))})",
+                                rids)
             rows, hot = [], []
             for f in pending:
                 rid = known.get(f.uid)
@@ -238,7 +300,11 @@ class FactsCache:
                     rid, next_rid = next_rid, next_rid + 1
                 row = f.row()
                 rows.append((rid, *row))
-                hot.append((rid, *(row[i] for i in hot_index)))
+                key = agg_key(f, start_of)
+                if key is None:
+                    hot.append((rid, *(row[i] for i in hot_index)))
+                else:
+                    delta[key] = delta.get(key, 0) + 1
             con.executemany(insert, rows)
             con.executemany(insert_hot, hot)
             pending.clear()
@@ -272,6 +338,13 @@ class FactsCache:
                 done += 1
         if pending:
             flush()
+        key = ", ".join(AGG_KEY)
+        con.executemany(
+            f"INSERT INTO agg ({key}, n) VALUES ({', '.join('?' * (len(AGG_KEY) + 1))}) "
+            f"ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n",
+            [(*k, d) for k, d in delta.items() if d])
+        if any(d < 0 for d in delta.values()):
+            con.execute("DELETE FROM agg WHERE n <= 0")
         if progress is not None:
             progress(done, total, label)
         return done, events
@@ -282,22 +355,26 @@ class FactsCache:
               cancelled: Cancelled | None = None) -> Iterator[DossierFacts]:
         """The facts a report of `kind` may need (call `refresh` first)."""
         hot = self.uses_hot(kind, params)
-        table = "hot" if hot else "facts"
-        columns = ("rid", "'' AS office", *HOT_COLUMNS) if hot else FACT_COLUMNS
-        where = _WHERE[kind]
+        where = f"({_WHERE[kind]})"
+        agg_where = f"({_AGG_WHERE})"
         values: dict[str, Any] = {"start": params.start if params else "",
                                   "end": params.end if params else "~"}
-        if params is not None and params.procedure:
-            where += " AND procedure = :procedure"
-            values["procedure"] = params.procedure
-        if params is not None and params.field:
-            where += " AND field = :field"
-            values["field"] = params.field
-        make: Callable[[Any], Any] = _HOT_ROW._make if hot else _constructor(FACT_COLUMNS)
+        for name in ("procedure", "field"):
+            if params is not None and getattr(params, name):
+                where += f" AND {name} = :{name}"
+                agg_where += f" AND {name} = :{name}"
+                values[name] = getattr(params, name)
+        if hot:
+            as_hot = ", ".join(_AGG_AS_HOT.get(c, c) for c in HOT_COLUMNS)
+            sql = (f"SELECT rid, '', {', '.join(HOT_COLUMNS)}, 1 FROM hot WHERE {where} "
+                   f"UNION ALL SELECT NULL, '', {as_hot}, n FROM agg WHERE {agg_where}")
+            make: Callable[[Any], Any] = _HOT_ROW._make
+        else:
+            sql = f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE {where}"
+            make = _full_row
         con = self._connect()
         try:
-            cursor = con.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}",
-                                 values)
+            cursor = con.execute(sql, values)
             if cancelled is None:
                 yield from map(make, cursor)  # type: ignore[misc]
                 return
@@ -312,21 +389,56 @@ class FactsCache:
             con.close()
 
 
+    def verify(self) -> list[str]:
+        """Dossiers whose cached facts differ from a fresh fold of the register's events,
+        and "(agg)" when the grouped counts do (for `motcua check`; refresh first). Empty
+        when the cache is sound."""
+        mem = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            self._tables(mem)
+            with db.read_session(self.reg.engine) as session:
+                raw = session.connection().connection.driver_connection
+                assert raw is not None
+                self._fold(raw, mem, 0, None, None)
+            cols = ", ".join(FACT_COLUMNS)
+            hot = ", ".join("h." + c for c in HOT_COLUMNS)
+            fresh = {r[0]: r for r in mem.execute(f"SELECT {cols} FROM facts")}
+            fresh_hot = {r[0]: r[1:] for r in mem.execute(
+                f"SELECT f.uid, {hot} FROM hot h JOIN facts f ON f.rid = h.rid")}
+            fresh_agg = {r[:-1]: r[-1] for r in mem.execute("SELECT * FROM agg")}
+        finally:
+            mem.close()
+        con = self._connect()
+        try:
+            cached = {r[0]: r for r in con.execute(f"SELECT {cols} FROM facts")}
+            cached_hot = {r[0]: r[1:] for r in con.execute(
+                f"SELECT f.uid, {hot} FROM hot h JOIN facts f ON f.rid = h.rid")}
+            cached_agg = {r[:-1]: r[-1] for r in con.execute("SELECT * FROM agg")}
+        finally:
+            con.close()
+        wrong = sorted(uid for uid in fresh.keys() | cached.keys()
+                       if fresh.get(uid) != cached.get(uid)
+                       or fresh_hot.get(uid) != cached_hot.get(uid))
+        if fresh_agg != cached_agg:
+            wrong.append("(agg)")
+        return wrong
+
     @staticmethod
     def uses_hot(kind: str, params: ReportParams | None) -> bool:
         """Whether `facts(kind, params)` reads the narrow rows (uid = the row id)."""
         return kind in _HOT_KINDS and not (params is not None and params.officer)
 
-    def row_ids(self, uids: Iterable[str]) -> set[int]:
-        """The cache row ids of these dossiers (what `uid` holds in the narrow rows)."""
+    def facts_of(self, uids: Iterable[str]) -> list[DossierFacts]:
+        """The full facts of these dossiers (call `refresh` first)."""
         wanted = list(uids)
-        found: set[int] = set()
+        found: list[DossierFacts] = []
         con = self._connect()
         try:
             for i in range(0, len(wanted), CHUNK):
                 part = wanted[i:i + CHUNK]
-                found.update(r[0] for r in con.execute(
-                    f"SELECT rid FROM facts WHERE uid IN ({', '.join('?' * len(part))})", part))
+                found += [DossierFacts(*r) for r in con.execute(
+                    f"SELECT {', '.join(FACT_COLUMNS)} FROM facts "
+                    f"WHERE uid IN ({', '.join('?' * len(part))})", part)]
         finally:
             con.close()
         return found
@@ -375,11 +487,8 @@ def compute(reg: Any, kind: str, params: ReportParams, *, cache: FactsCache | No
     if kind == "late":
         return compute_late(facts, params, labels, as_of=now, days=reg.calendar())
     if kind == "index":
-        unsynced: set[Any] = unsynced_dossiers(reg)
-        if cache.uses_hot(kind, params):
-            unsynced = cache.row_ids(unsynced)
-        return compute_index(facts, params, rules or IndexRules.load(), unsynced=unsynced,
-                             as_of=now)
+        return compute_index(facts, params, rules or IndexRules.load(),
+                             unsynced=cache.facts_of(unsynced_dossiers(reg)), as_of=now)
     if kind == "satisfaction":
         return compute_satisfaction(facts, params, labels)
     return compute_fees(facts, params, labels)

@@ -18,6 +18,7 @@ from desktop.ui.i18n import N_, _
 from desktop.ui.ops import OpContext, OpHandle, run_op
 from desktop.ui.qt import (
     QAbstractItemView,
+    QAbstractTableModel,
     QColor,
     QComboBox,
     QDate,
@@ -29,12 +30,15 @@ from desktop.ui.qt import (
     QKeySequence,
     QLabel,
     QMainWindow,
+    QModelIndex,
+    QObject,
     QPainter,
     QPushButton,
     QRectF,
     QShortcut,
     QSplitter,
     Qt,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -59,6 +63,7 @@ SERIES_COLOURS = ("#2e7d32", "#1565c0", "#c62828", "#f9a825", "#6a1b9a")
 BOARD_REFRESH_MS = 60_000
 BOARD_PAGE_MS = 10_000
 BOARD_ROWS_PER_PAGE = 10
+_NUMERIC = ("int", "money", "share", "points")
 
 
 def _cell(kind: str, value: Any) -> str:
@@ -185,6 +190,40 @@ def chart_data(report: Any) -> tuple[str, list[str], list[tuple[str, list[float]
 # --------------------------------------------------------------------------- the window
 
 
+class ReportTableModel(QAbstractTableModel):
+    """One report table; cells are formatted when the view asks for them."""
+
+    def __init__(self, table: Any, parent: QObject | None = None):
+        super().__init__(parent)
+        self.table = table
+        self.bold = QFont()
+        self.bold.setBold(True)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.table.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.table.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        col = self.table.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(col.kind, self.table.rows[index.row()][index.column()])
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in _NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and index.row() < self.table.total_rows:
+            return self.bold
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.table.columns[section].title
+        return None
+
+
 class ReportsWindow(QMainWindow):
     """Filters on top, the chart and the report's tables below, export buttons."""
 
@@ -301,11 +340,15 @@ class ReportsWindow(QMainWindow):
         kind = self.kind.currentData()
         register = self.ctx.register
 
+        names = dict(getattr(self, "names", {}))
+
         def work(op: OpContext) -> Any:
             from desktop.register.reports import compute
+            from sync.report_tables import tabulate
 
-            return compute(register, kind, params, progress=op.report,
-                           cancelled=lambda: op.cancelled)
+            report = compute(register, kind, params, progress=op.report,
+                             cancelled=lambda: op.cancelled)
+            return report, tabulate(report, names), chart_data(report)
 
         self.compute_button.setEnabled(False)
         self.summary.setText(_("Đang lập báo cáo…"))
@@ -324,18 +367,20 @@ class ReportsWindow(QMainWindow):
         self.summary.setText(_("Không lập được báo cáo."))
         errors.report(self, exc)
 
-    def show_report(self, report: Any) -> None:
-        from sync.report_tables import TITLES, period_text, tabulate
+    def show_report(self, result: Any) -> None:
+        """Lay out a finished report: the tables are models read as they are scrolled, so
+        tens of thousands of rows cost the GUI thread nothing up front."""
+        from sync.report_tables import TITLES, period_text
 
+        report, tables, chart = result
         self.report = report
         self.compute_button.setEnabled(True)
         for b in self.exports:
             b.setEnabled(True)
         self.tabs.clear()
-        for table in tabulate(report, getattr(self, "names", {})):
-            self.tabs.addTab(self._table_widget(table), table.sheet)
-        title, categories, series, percent = chart_data(report)
-        self.chart.set_data(title, categories, series, percent)
+        for table in tables:
+            self.tabs.addTab(self._table_view(table), table.sheet)
+        self.chart.set_data(*chart)
         self.summary.setText(f"{TITLES[report.kind]} — {period_text(report)}. "
                              + self._headline(report))
 
@@ -359,33 +404,24 @@ class ReportsWindow(QMainWindow):
                 n=report.total.rated, c=len(report.complaints))
         return _("Tổng đã thu: {m} đồng.").format(m=_cell("money", report.total.collected))
 
-    @staticmethod
-    def _table_widget(table: Any) -> QTableWidget:
-        widget = QTableWidget(len(table.rows), len(table.columns))
-        widget.setObjectName(f"reportTable_{table.sheet}")
-        widget.setHorizontalHeaderLabels([c.title for c in table.columns])
-        widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        widget.verticalHeader().setVisible(False)  # type: ignore[union-attr]
-        bold = QFont(widget.font())
-        bold.setBold(True)
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for r, row in enumerate(table.rows):
-            for c, (col, value) in enumerate(zip(table.columns, row, strict=True)):
-                item = QTableWidgetItem(_cell(col.kind, value))
-                if col.kind in ("int", "money", "share", "points"):
-                    item.setTextAlignment(right)
-                if r < table.total_rows:
-                    item.setFont(bold)
-                widget.setItem(r, c, item)
-        header = widget.horizontalHeader()
+    def _table_view(self, table: Any) -> QTableView:
+        view = QTableView()
+        view.setObjectName(f"reportTable_{table.sheet}")
+        view.setModel(ReportTableModel(table, view))
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setWordWrap(False)
+        view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        header = view.horizontalHeader()
         assert header is not None
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widget.resizeColumnsToContents()
+        header.setDefaultAlignment(Qt.AlignmentFlag(Qt.AlignmentFlag.AlignCenter.value
+                                                     | Qt.TextFlag.TextWordWrap.value))
+        header.setMinimumHeight(3 * view.fontMetrics().height() + 6)
+        unit = view.fontMetrics().horizontalAdvance("0")
         for c, col in enumerate(table.columns):
-            if col.kind == "text":
-                widget.setColumnWidth(c, min(320, max(widget.columnWidth(c), 120)))
-        return widget
+            view.setColumnWidth(c, int(max(col.width, len(col.title) * 0.6, 7) * unit * 1.2))
+        return view
 
     # --- export ------------------------------------------------------------------------------
 

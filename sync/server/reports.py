@@ -37,7 +37,7 @@ from sync.server.errors import AdminError
 from sync.server.models import Event, Publication
 
 _EVENT_COLUMNS = (Event.stream, Event.kind, Event.payload, Event.actor, Event.channel,
-                  Event.occurred_at)
+                  Event.occurred_at, Event.hlc, Event.device_id, Event.uid)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,9 @@ def scope(store: Any, office: str | None = None, province: int | None = None) ->
 
 
 def office_facts(store: Any, office_id: str, label: str = "") -> Iterator[DossierFacts]:
-    """Every dossier of the office folded from its events, in replica order."""
+    """Every dossier of the office folded from its events, in replica order (the database
+    groups them by stream; fold_streams orders each stream by code points, whatever the
+    database's collation)."""
     with read_session(store.engine) as s:
         rows = s.execute(select(*_EVENT_COLUMNS).where(
             Event.office_id == office_id, Event.stream_type == "dossier").order_by(
