@@ -187,6 +187,9 @@ class MainWindow(QMainWindow):
         if ctx.can("receive"):
             self.receive_action = action(_("Tiếp nhận hồ sơ mới"), self.receive, "F2",
                                          "receive")
+        if ctx.can("reports"):
+            self.reports_action = action(_("Báo cáo"), self.open_reports, "Ctrl+4",
+                                         "openReports")
         action(_("Cài đặt"), self.open_settings, None, "settings")
         action(_("Đăng xuất"), self.logout_requested.emit, None, "logout")
         spacer = QWidget()
@@ -263,6 +266,17 @@ class MainWindow(QMainWindow):
         self.windows[ref] = window
         window.show()
         return window
+
+    def open_reports(self) -> None:
+        from desktop.ui.reports import ReportsWindow
+
+        if self.ctx is None:
+            return
+        if getattr(self, "reports_window", None) is None:
+            self.reports_window = ReportsWindow(self.ctx, self)
+        self.reports_window.show()
+        self.reports_window.raise_()
+        self.reports_window.activateWindow()
 
     def open_settings(self) -> None:
         from desktop.ui.settings_dialog import SettingsDialog
