@@ -212,10 +212,22 @@ def build(argv: list[str] | None = None, register_path: Path | None = None,
 
 def _smoke_quit(app: QApplication, controller: AppController, delay_ms: int) -> None:
     """MOTCUA_SMOKE_QUIT_MS (installer/check): quit `delay_ms` after the register is open and
-    the login or first-start dialog shows; exit 1 when that has not happened within 60 s."""
+    the login or first-start dialog shows; exit 1 when that has not happened within 60 s.
+    Also loads the printing and PDF libraries (on first use otherwise), and the PDF named by
+    MOTCUA_SMOKE_PDF if set, as the print preview does."""
     def shown(dialog: QDialog) -> None:
+        from desktop.ui import qt
+
         print(f"smoke: {type(controller.window).__name__} shown, register open, "
               f"{type(dialog).__name__} shown", flush=True)
+        pdf_document: Any = qt.QPdfDocument
+        printer_info: Any = qt.QPrinterInfo
+        doc = pdf_document(controller.window)
+        pdf = os.environ.get("MOTCUA_SMOKE_PDF")
+        pages = f", {pdf}: {doc.pageCount()} page(s)" if pdf and doc.load(pdf) is \
+            pdf_document.Error.None_ else ""
+        print(f"smoke: QtPdf loaded{pages}; QtPrintSupport loaded, "
+              f"{len(printer_info.availablePrinterNames())} printer(s)", flush=True)
         QTimer.singleShot(delay_ms, app.quit)
 
     controller.login_shown.connect(shown)

@@ -28,7 +28,7 @@ def iss() -> str:
 
 
 def iss_defines() -> dict[str, str]:
-    return dict(re.findall(r'^#define (\w+) "([^"]*)"', iss(), re.M))
+    return dict(re.findall(r'^#define (\w+) "([^"]*)"', iss(), re.MULTILINE))
 
 
 def iss_section(name: str) -> list[str]:
@@ -52,9 +52,9 @@ def test_spec_and_iss_name_the_same_programs() -> None:
     assert PROJECT["name"] == "motcua"
     assert PROJECT["scripts"]["motcua"] == "desktop.cli:main"
     text = spec()
-    assert re.search(r'^NAME = PROJECT\["name"\]', text, re.M)
-    assert re.search(r"^EXE_NAME = NAME\b", text, re.M)
-    assert re.search(r'^GUI_EXE_NAME = NAME \+ "w"', text, re.M)
+    assert re.search(r'^NAME = PROJECT\["name"\]', text, re.MULTILINE)
+    assert re.search(r"^EXE_NAME = NAME\b", text, re.MULTILINE)
+    assert re.search(r'^GUI_EXE_NAME = NAME \+ "w"', text, re.MULTILINE)
     defines = iss_defines()
     assert defines["AppName"] == PROJECT["name"]
     assert defines["ExeName"] == PROJECT["name"] + ".exe"
@@ -72,7 +72,7 @@ def test_the_version_comes_from_pyproject_everywhere() -> None:
     assert 'VERSION = PROJECT["version"]' in text and "pyproject.toml" in text
     source = iss()
     assert "AppVersion" not in iss_defines(), "the .iss must not hard-code the version"
-    assert re.search(r"^#ifndef AppVersion\s*\n\s*#error", source, re.M)
+    assert re.search(r"^#ifndef AppVersion\s*\n\s*#error", source, re.MULTILINE)
     assert iss_setup()["AppVersion"] == "{#AppVersion}"
     build = (INSTALLER / "build").read_text(encoding="utf-8")
     assert 'tomllib.load(open("pyproject.toml", "rb"))["project"]' in build
