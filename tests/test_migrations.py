@@ -120,6 +120,7 @@ def test_a_register_downgraded_by_hand_to_0001_upgrades_again(
     register.close()
     con = sqlite3.connect(register.path)
     with con:
+        con.execute("DROP TABLE dossier_search_vocab")
         con.execute("DROP TABLE dossier_search")
         con.execute("DROP TABLE accounts")
         con.execute("DROP INDEX ix_events_unacked")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 
 from desktop.register.errors import RegisterVersionError
+from desktop.register.textnorm import fold
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -67,6 +68,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     cfg = alembic_config()
     with engine.begin() as conn:
+        # Migrations that rebuild the search index fold text in SQL with the register's fold.
+        conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
+            "motcua_fold", 1, fold, deterministic=True)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
     log.info("register schema now at %s", current_revision(engine))

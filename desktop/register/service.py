@@ -722,7 +722,7 @@ class Register:
             exact = conn.execute(_ROW_SELECT.where(Dossier.code == raw.upper())).all()
             if exact:
                 return [_row(r) for r in exact]
-            match = fts_query(raw)
+            match = fts_query(raw, conn)
             if not match:
                 return []
             rows = conn.execute(
@@ -1050,10 +1050,35 @@ _ROW_SELECT = select(Dossier.uid, Dossier.code, Dossier.applicant_name,
                      Dossier.due_at)
 
 
-def fts_query(raw: str) -> str:
-    """FTS5 MATCH text: every folded token as a prefix, all required."""
+MAX_EXPANSION = 24
+
+
+def fts_query(raw: str, conn: Connection | None = None) -> str:
+    """FTS5 MATCH text, search-as-you-type: earlier words whole, the last word a prefix.
+
+    With a connection, the last word is expanded through the index's vocabulary into an OR
+    of whole words when few words start with it ("dang" → "dang" OR "dangkhoa" …): FTS5 then
+    walks the doclists lazily for `ORDER BY rowid DESC LIMIT n`, where a prefix query
+    would first merge every matching doclist (57 ms for "nguyen"* on a million dossiers).
+    """
     tokens = fold(raw).split()
-    return " ".join(f'"{t}"*' for t in tokens)
+    if not tokens:
+        return ""
+    head = [f'"{t}"' for t in tokens[:-1]]
+    last = tokens[-1]
+    tail = f'"{last}"*'
+    if conn is not None and len(last) >= 2:
+        terms = conn.execute(_VOCAB, {"lo": last, "hi": last + "\uffff",
+                                      "n": MAX_EXPANSION + 1}).scalars().all()
+        if 0 < len(terms) <= MAX_EXPANSION:
+            tail = "(" + " OR ".join(f'"{t}"' for t in terms) + ")"
+        elif not terms:
+            return ""
+    return " AND ".join([*head, tail])
+
+
+_VOCAB = text("SELECT term FROM dossier_search_vocab WHERE term >= :lo AND term < :hi "
+              "LIMIT :n")
 
 
 def _row(r: Any) -> DossierRow:
