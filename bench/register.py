@@ -96,7 +96,8 @@ def measure_search(reg: Any, path: Path, queries: list[str]) -> dict[str, Any]:
     from desktop.register.service import fts_query
 
     con = sqlite3.connect(path)
-    matches = [fts_query(q) for q in queries]
+    with reg._read() as conn:  # the same MATCH text the register builds (vocabulary included)
+        matches = [fts_query(q, conn) for q in queries]
     # Warm both paths first (page cache, statement caches), then time them query by query.
     for q, m in zip(queries, matches, strict=True):
         reg.search(q)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, func, insert, select, text
 
 from desktop import paths
 from desktop.register import backup as backup_mod
@@ -50,7 +50,6 @@ from desktop.register.lifecycle import OPEN_STATES
 from desktop.register.models import (
     Account,
     CalendarOverride,
-    Counter,
     Dossier,
     Event,
     LogbookEntry,
@@ -61,7 +60,6 @@ from desktop.register.models import (
 from desktop.register.queries import DossierFilter, HomeCounts, count_rows, home_counts, list_rows
 from desktop.register.office import OfficeInfo, commune, province, validate_agency_id
 from desktop.register.projection import (
-    DOSSIER_COLUMNS,
     ENTRY_COLUMNS,
     VOLUME_COLUMNS,
     from_row,
@@ -73,7 +71,7 @@ from desktop.register.projection import (
     save_volume,
     to_row,
 )
-from desktop.register.textnorm import fold, fold_digits
+from desktop.register.textnorm import fold
 from desktop.register.validation import (
     validate_birth_date,
     validate_email,
@@ -1182,6 +1180,3 @@ def _entry_view(v: dict[str, Any], e: dict[str, Any]) -> EntryView:
                      e["number"], parse_utc(e["registered_at"]), e["dossier_uid"], e["data"],
                      e["corrects_uid"], parse_utc(e["voided_at"]) if e["voided_at"] else None,
                      e["void_reason"], e["actor"])
-
-
-__all__ = ["Register", "fts_query", "fold_digits", "update", "Dossier"]
