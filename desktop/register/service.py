@@ -717,9 +717,10 @@ class Register:
         if not raw:
             return []
         with self._read() as conn:
-            exact = conn.execute(_ROW_SELECT.where(Dossier.code == raw.upper())).all()
-            if exact:
-                return [_row(r) for r in exact]
+            if "-" in raw:  # dossier codes always contain dashes: a scanner's input
+                exact = conn.execute(_ROW_SELECT.where(Dossier.code == raw.upper())).all()
+                if exact:
+                    return [_row(r) for r in exact]
             match = fts_query(raw, conn)
             if not match:
                 return []
