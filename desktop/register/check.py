@@ -64,18 +64,25 @@ class CheckReport:
 def run_check(engine: Engine) -> CheckReport:
     report = CheckReport()
     started = time.perf_counter()
+    timings: dict[str, float] = {}
     with engine.connect() as conn:
         problems = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+        timings["integrity"] = time.perf_counter() - started
         if problems != ["ok"]:
             for p in problems[:MAX_LISTED]:
                 report.add(f"SQLite: {p}", f"SQLite: {p}")
             return report
-        _check_chains(conn, report)
-        _check_dossiers(conn, report)
-        _check_volumes(conn, report)
-        _check_counters(conn, report)
+        for name, stage in (("chains", _check_chains), ("dossiers", _check_dossiers),
+                            ("volumes", _check_volumes), ("counters", _check_counters)):
+            t = time.perf_counter()
+            stage(conn, report)
+            timings[name] = time.perf_counter() - t
         conn.rollback()
     report.stats["seconds"] = time.perf_counter() - started
+    # Time per stage; "projections" is the rebuild of every projection from the events.
+    report.stats["stage_seconds"] = {k: round(v, 2) for k, v in timings.items()}
+    report.stats["projection_rebuild_seconds"] = round(
+        timings["dossiers"] + timings["volumes"], 2)
     return report
 
 
