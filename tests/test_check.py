@@ -91,7 +91,7 @@ def test_check_finds_a_deleted_event(busy_register: Register) -> None:
         con.execute("DELETE FROM events WHERE uid = ?", (ev["uid"],))
         following = _event(con, "device_seq = ?", ev["device_seq"] + 1)
     problems = _problems(busy_register)
-    device = ev["device_id"][:8]
+    device = ev["device_id"][-12:]
     assert (f"Máy {device}: thiếu sự kiện số {ev['device_seq']} "
             f"(gặp số {ev['device_seq'] + 1}).") in problems
     assert f"Sự kiện {following['uid']}: chuỗi băm bị đứt (sự kiện trước bị sửa hoặc xóa)." \
@@ -215,8 +215,8 @@ def test_hash_chains_link_each_device_across_a_shared_register(
             con.execute("DELETE FROM events WHERE device_id = ? AND device_seq = 5",
                         (devices[1],))
         problems = _problems(a)
-        assert f"Máy {devices[1][:8]}: thiếu sự kiện số 5 (gặp số 6)." in problems
-        assert not any(devices[0][:8] in p for p in problems)
+        assert f"Máy {devices[1][-12:]}: thiếu sự kiện số 5 (gặp số 6)." in problems
+        assert not any(devices[0][-12:] in p for p in problems)
     finally:
         a.close()
         b.close()

@@ -206,7 +206,7 @@ class FakeServer:
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
         if request.code != "GOOD-CODE":
             raise SyncError("enroll_code_invalid", transient=False, status=400)
-        token = f"token-{request.device_id[:8]}"
+        token = f"token-{request.device_id}"
         self.tokens[token] = request.device_id
         return EnrollResponse(token, request.device_id, 2,
                               OfficeDescriptor("00070", PROVINCE_CODE, COMMUNE_CODE, AGENCY,
@@ -258,7 +258,7 @@ def enrolled_store(reg: Register, server: FakeServer, transport: FakeTransport,
                    credentials: CredentialStore) -> RegisterSyncStore:
     """A register's sync store with a token in the keyring for the fake server."""
     store = RegisterSyncStore(reg)
-    token = f"token-{store.device_id()[:8]}"
+    token = f"token-{store.device_id()}"
     server.tokens[token] = store.device_id()
     credentials.set_token(transport.base_url, store.device_id(), token)
     store.set_state("server_url", transport.base_url)

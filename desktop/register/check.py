@@ -108,8 +108,8 @@ def _check_chains(conn: Connection, report: CheckReport) -> None:
                 expected_seq, prev = rec.device_seq, rec.prev_hash  # partial remote chain
         if rec.device_seq != expected_seq:
             report.add(
-                f"Máy {device[:8]}: thiếu sự kiện số {expected_seq} (gặp số {rec.device_seq}).",
-                f"Device {device[:8]}: event {expected_seq} is missing "
+                f"Máy {device[-12:]}: thiếu sự kiện số {expected_seq} (gặp số {rec.device_seq}).",
+                f"Device {device[-12:]}: event {expected_seq} is missing "
                 f"(found {rec.device_seq}).")
         if rec.prev_hash != prev:
             report.add(f"Sự kiện {rec.uid}: chuỗi băm bị đứt (sự kiện trước bị sửa hoặc xóa).",

@@ -58,12 +58,14 @@ class _Clock:
 
 @contextmanager
 def _seeded_ids(seed: int) -> Iterator[None]:
-    rng, original = random.Random(seed), uuid.uuid4
-    uuid.uuid4 = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)  # type: ignore[assignment]
+    from desktop.register import events
+
+    rng, original = random.Random(seed), events.uid_factory
+    events.uid_factory = lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4))
     try:
         yield
     finally:
-        uuid.uuid4 = original  # type: ignore[assignment]
+        events.uid_factory = original
 
 
 @contextmanager
