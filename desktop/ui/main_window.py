@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.logbooks)
         self.setCentralWidget(self.stack)
         self._toolbar(ctx)
+        self._start_sync(ctx)
         ctx.bus.open_dossier.connect(self.open_dossier)
         ctx.bus.register_changed.connect(self._changed_soon)
         self._pending_refresh = QTimer(self)
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         if ctx.can("reports"):
             self.reports_action = action(_("Báo cáo"), self.open_reports, "Ctrl+4",
                                          "openReports")
+        self.sync_action = action(_("Đồng bộ ngay"), self.sync_now, "F5", "syncNow")
         action(_("Cài đặt"), self.open_settings, None, "settings")
         action(_("Đăng xuất"), self.logout_requested.emit, None, "logout")
         spacer = QWidget()
@@ -203,6 +205,21 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.search)
         QShortcut(QKeySequence("F3"), self).activated.connect(self._focus_search)
         self.toolbar = bar
+
+    def _start_sync(self, ctx: AppContext) -> None:
+        from desktop.register.syncstore import RegisterSyncStore
+        from desktop.ui.sync_worker import SyncController
+
+        self.sync = SyncController(RegisterSyncStore(ctx.register), self.status, self,
+                                   credentials=ctx.extras.get("sync_credentials"),
+                                   clock=ctx.register.clock,
+                                   **ctx.extras.get("sync_options", {}))
+        self.sync.finished.connect(lambda _r: self._changed_soon())
+        self.sync.start()
+
+    def sync_now(self) -> None:
+        if getattr(self, "sync", None) is not None:
+            self.sync.sync_now()
 
     def _focus_search(self) -> None:
         self.search.setFocus()
@@ -289,4 +306,6 @@ class MainWindow(QMainWindow):
             self.ui_settings.set(opts.MAIN_GEOMETRY, bytes(self.saveGeometry()))
         for window in list(self.windows.values()):
             window.close()
+        if getattr(self, "sync", None) is not None:
+            self.sync.stop()
         super().closeEvent(event)
