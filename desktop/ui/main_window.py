@@ -41,6 +41,16 @@ REFRESH_MS = 60_000
 log = logging.getLogger(__name__)
 
 
+class ClickableLabel(QLabel):
+    """A label that says when it was clicked (the sync indicator opens the error list)."""
+
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
 class StatusBar(QStatusBar):
     """Office, user and — for the sync helper to drive — the sync indicator."""
 
@@ -58,7 +68,7 @@ class StatusBar(QStatusBar):
         self.setObjectName("statusBar")
         self.office = QLabel()
         self.user = QLabel()
-        self.sync = QLabel()
+        self.sync = ClickableLabel()
         self.sync.setObjectName("syncIndicator")
         self.addWidget(self.office, 1)
         self.addPermanentWidget(self.user)

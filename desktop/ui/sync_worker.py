@@ -17,7 +17,6 @@ from desktop.ui.i18n import _, pair
 from desktop.ui.qt import (
     QDialog,
     QDialogButtonBox,
-    QEvent,
     QListWidget,
     QObject,
     QThread,
@@ -70,7 +69,7 @@ class SyncController(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.sync_now)
-        status.sync.installEventFilter(self)
+        status.sync.clicked.connect(self.show_errors)
 
     # --- public ------------------------------------------------------------------------------
 
@@ -172,11 +171,6 @@ class SyncController(QObject):
             parts.append(error)
         return " · ".join(parts)
 
-    def eventFilter(self, obj: Any, event: Any) -> bool:
-        if obj is self.status.sync and event.type() == QEvent.Type.MouseButtonRelease:
-            self.show_errors()
-            return True
-        return False
 
 
 class SyncErrorsDialog(QDialog):
