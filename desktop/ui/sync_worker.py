@@ -172,7 +172,6 @@ class SyncController(QObject):
         return " · ".join(parts)
 
 
-
 class SyncErrorsDialog(QDialog):
     """The recent sync errors (kept in memory, newest first)."""
 
