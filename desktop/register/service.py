@@ -118,7 +118,6 @@ class _Writer:
         ).first()
         self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
         self.hlc = conn.execute(select(func.max(Event.hlc))).scalar()
-        self.emitted: list[EventRecord] = []
         self.pending_events: list[dict[str, Any]] = []
         self.volumes: dict[tuple[str, str, int], dict[str, Any]] = {}
         self.dirty_volumes: dict[str, dict[str, Any]] = {}
@@ -133,7 +132,6 @@ class _Writer:
                       device_id=self.device_id, device_seq=self.seq, prev_hash=self.prev_hash)
         self.prev_hash = record.hash
         self.pending_events.append(record.to_row())
-        self.emitted.append(record)
         return record
 
     def counter(self, name: str) -> int:

@@ -194,18 +194,6 @@ class RegisterSyncStore:
                                                 o["reason"], o.get("source", ""), actor)
         return len(overrides)
 
-    def stream_events(self, stream: str) -> list[EventRecord]:
-        e = Event.__table__
-        with db.read_session(self.engine) as session:
-            rows = session.connection().execute(
-                select(*(e.c[c] for c in _EVENT_COLUMNS)).where(e.c.stream == stream)
-                .order_by(e.c.hlc, e.c.device_id, e.c.uid)).all()
-        return [EventRecord.from_row(r) for r in rows]
-
-    def all_event_ids(self) -> set[str]:
-        with db.read_session(self.engine) as session:
-            return set(session.connection().execute(select(Event.uid)).scalars())
-
 
 def _set_meta(conn: Connection, key: str, value: str | None) -> None:
     if value is None:
