@@ -1034,9 +1034,12 @@ def enroll(store: SyncStore, transport: Transport, credentials: CredentialStore,
     Raises SyncError (with messages in both languages) or CredentialError.
     """
     device_id = store.device_id()
+    server_url = transport.base_url
+    # Kept before the first try: a lost answer may then be asked again with the same code.
+    retry_key = credentials.enroll_key(server_url, device_id)
     request = EnrollRequest(code=code.strip(), device_id=device_id,
                             device_name=(device_name or platform.node() or "motcua")[:100],
-                            app_version=app_version())
+                            app_version=app_version(), retry_key=retry_key)
     tries = 0
     while True:
         try:
@@ -1058,7 +1061,6 @@ def enroll(store: SyncStore, transport: Transport, credentials: CredentialStore,
             sleep(min(30.0, 2.0 ** tries))
     if resp.device_id != device_id:
         raise SyncError("device_mismatch", transient=False)
-    server_url = transport.base_url
     try:
         # First the office: a register whose numbers would clash refuses, and then no token
         # is kept for it.
@@ -1071,6 +1073,7 @@ def enroll(store: SyncStore, transport: Transport, credentials: CredentialStore,
                         message_vi=getattr(exc, "message_vi", None),
                         message_en=getattr(exc, "message_en", None)) from exc
     credentials.set_token(server_url, device_id, resp.token)
+    credentials.forget_enroll_key(server_url, device_id)
     previous = store.get_state("server_url")
     if previous and previous != server_url:
         # Another server: its acknowledgements and cursor mean nothing here.

@@ -9,6 +9,7 @@ plaintext file, or none at all), `CredentialStore.warning()` says so in both lan
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,8 +124,38 @@ class CredentialStore:
                  f"{info.where}. Use this for tests only."))
 
     def get_token(self, server_url: str, device_id: str) -> str | None:
+        return self._get(self.username(server_url, device_id))
+
+    def set_token(self, server_url: str, device_id: str, token: str) -> None:
+        self._set(self.username(server_url, device_id), token)
+        info = self.info()
+        log.info("device token stored in %s%s", info.name,
+                 "" if info.secure else f" (not secure: {info.reason})")
+
+    def delete_token(self, server_url: str, device_id: str) -> bool:
+        return self._delete(self.username(server_url, device_id))
+
+    def enroll_key(self, server_url: str, device_id: str) -> str:
+        """The retry key of an enrollment under way, made once and kept until it succeeds.
+
+        Kept in the keyring so that a second `motcua enroll` after a lost answer sends the same
+        key and the server may answer again with the same one-time code.
+        """
+        name = self.username(server_url, device_id) + " enroll"
+        key = self._get(name)
+        if not key:
+            key = secrets.token_urlsafe(32)
+            self._set(name, key)
+        return key
+
+    def forget_enroll_key(self, server_url: str, device_id: str) -> None:
+        self._delete(self.username(server_url, device_id) + " enroll")
+
+    # --- the keyring, with its failures in both languages ----------------------------------
+
+    def _get(self, name: str) -> str | None:
         try:
-            return self.backend.get_password(self.service, self.username(server_url, device_id))
+            return self.backend.get_password(self.service, name)
         except keyring.errors.KeyringError as exc:
             log.warning("keyring read failed: %s", type(exc).__name__)
             raise CredentialError(
@@ -132,22 +163,19 @@ class CredentialStore:
                 f"Could not read the device token from the keyring ({type(exc).__name__}).",
             ) from exc
 
-    def set_token(self, server_url: str, device_id: str, token: str) -> None:
+    def _set(self, name: str, secret: str) -> None:
         try:
-            self.backend.set_password(self.service, self.username(server_url, device_id), token)
+            self.backend.set_password(self.service, name, secret)
         except keyring.errors.KeyringError as exc:
             log.warning("keyring write failed: %s", type(exc).__name__)
             raise CredentialError(
                 "Không lưu được mã xác thực của máy vào kho khóa (keyring).",
                 f"Could not store the device token in the keyring ({type(exc).__name__}).",
             ) from exc
-        info = self.info()
-        log.info("device token stored in %s%s", info.name,
-                 "" if info.secure else f" (not secure: {info.reason})")
 
-    def delete_token(self, server_url: str, device_id: str) -> bool:
+    def _delete(self, name: str) -> bool:
         try:
-            self.backend.delete_password(self.service, self.username(server_url, device_id))
+            self.backend.delete_password(self.service, name)
             return True
         except keyring.errors.PasswordDeleteError:
             return False

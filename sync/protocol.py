@@ -101,6 +101,10 @@ class EnrollRequest:
     device_name: str
     app_version: str
     protocol: int = PROTOCOL_VERSION
+    # A random secret the client keeps (in its keyring) until it holds a token. Sent again with
+    # the same code, it lets the server answer a second time when the first answer was lost on
+    # the way; without it a used code is refused. Optional: older clients do not send it.
+    retry_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,13 @@ from sync import protocol
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def enroll_with(server: ServerProcess, code: str, device_id: str | None = None
-                ) -> requests.Response:
-    return requests.post(server.api("/enroll"), json={
-        "code": code, "device_id": device_id or str(uuid.uuid4()), "device_name": "Máy 1",
-        "app_version": "0.1.0", "protocol": 1}, timeout=10)
+def enroll_with(server: ServerProcess, code: str, device_id: str | None = None,
+                retry_key: str | None = None) -> requests.Response:
+    body = {"code": code, "device_id": device_id or str(uuid.uuid4()), "device_name": "Máy 1",
+            "app_version": "0.1.0", "protocol": 1}
+    if retry_key is not None:
+        body["retry_key"] = retry_key
+    return requests.post(server.api("/enroll"), json=body, timeout=10)
 
 
 def test_a_one_time_code_enrolls_one_device_and_only_once(module_server: ServerProcess
@@ -58,6 +60,28 @@ def test_a_one_time_code_enrolls_one_device_and_only_once(module_server: ServerP
     second = enroll_with(module_server, module_server.enroll_code(office).lower().replace("-", ""))
     assert second.status_code == 200, second.text
     assert second.json()["device_slot"] == 2
+
+
+def test_a_used_code_answers_again_only_to_its_device_with_its_retry_key(
+        module_server: ServerProcess) -> None:
+    office = module_server.admin("add-office", 1, 70).stdout.strip()
+    code = module_server.enroll_code(office)
+    device = str(uuid.uuid4())
+    first = enroll_with(module_server, code, device, retry_key="k" * 43)
+    assert first.status_code == 200, first.text
+    for other_device, key in ((device, "x" * 43), (device, None), (str(uuid.uuid4()), "k" * 43)):
+        refused = enroll_with(module_server, code, other_device, retry_key=key)
+        assert refused.json()["error"]["code"] == "enroll_code_invalid", (other_device, key)
+    again = enroll_with(module_server, code, device, retry_key="k" * 43)
+    assert again.status_code == 200, again.text
+    assert again.json()["device_slot"] == first.json()["device_slot"]
+    assert again.json()["token"] != first.json()["token"]
+    old = requests.get(module_server.api("/status"), timeout=10,
+                       headers={"Authorization": f"Bearer {first.json()['token']}"})
+    new = requests.get(module_server.api("/status"), timeout=10,
+                       headers={"Authorization": f"Bearer {again.json()['token']}"})
+    assert (old.status_code, new.status_code) == (401, 200)
+    assert enroll_with(module_server, code, device, retry_key="k" * 200).status_code == 400
 
 
 def test_an_expired_code_is_refused(module_server: ServerProcess) -> None:

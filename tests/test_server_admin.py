@@ -115,6 +115,31 @@ def test_the_migrations_build_exactly_the_models(tmp_path: Path) -> None:
     assert diff == []
 
 
+def test_a_first_schema_database_upgrades_and_its_unused_code_still_enrolls(tmp_path: Path
+                                                                          ) -> None:
+    from alembic import command
+
+    from sync.server.store import ServerStore, secret_hash
+
+    engine = server_db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    cfg = server_db.alembic_config()
+    with engine.begin() as conn:  # a database made by the first release: schema s0001
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "s0001")
+        conn.exec_driver_sql("INSERT INTO offices VALUES "
+                             "('o1', 1, 70, '000.00.01.H29', 'Một cửa', '2026-01-01')")
+        conn.exec_driver_sql("INSERT INTO enroll_codes (code_hash, office_id, created_at, "
+                             "expires_at) VALUES (?, 'o1', '2026-01-01', '2999-01-01')",
+                             (secret_hash("ABCDABCDABCD"),))
+    server_db.migrate(engine)
+    assert server_db.current_revision(engine) == server_db.SCHEMA_HEAD
+    assert list(tmp_path.glob("old.sqlite3.before-s0001-*")), "not copied aside first"
+    answer = ServerStore(engine).enroll({
+        "code": "ABCD-ABCD-ABCD", "device_id": "pc-1", "device_name": "Máy 1",
+        "app_version": "0.2", "retry_key": "r" * 43})
+    assert answer.device_slot == 1 and answer.office.office_id == "o1"
+    engine.dispose()
+
 def test_sqlite_runs_in_wal_mode_with_full_synchronous_writes(tmp_path: Path) -> None:
     engine = server_db.make_engine(f"sqlite:///{tmp_path / 'p.sqlite3'}")
     with engine.connect() as conn:

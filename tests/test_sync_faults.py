@@ -277,6 +277,44 @@ def _wait_for_connection(proxy: FaultProxy, before: int, proc: subprocess.Popen[
     return False
 
 
+def _enroll_cli(home: Path, xdg: Path, url: str, code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*motcua_command(), "enroll", url, code],
+                          env=cli_env_with_keyring(home, xdg), capture_output=True, text=True,
+                          encoding="utf-8", timeout=90, check=False)
+
+
+def test_an_enrollment_whose_answer_was_lost_is_asked_again_with_the_same_code(net: Net
+                                                                            ) -> None:
+    office = net.admin.add_office(1, 70, "000.00.01.H29").office_id
+    home, xdg = net.home / "lost-answer", net.home / "xdg-lost-answer"
+    code = net.admin.make_enroll_code(office)[0]
+    # The server uses the code, then its answer is cut after 20 bytes and the link stays down.
+    net.proxy.set(cut_down_at=net.proxy.stats().bytes_down + 20, down_after_cut=True)
+    try:
+        lost = _enroll_cli(home, xdg, net.proxy.url, code)
+    finally:
+        net.proxy.set(down_after_cut=False)
+        net.proxy.heal()
+    assert lost.returncode != 0 and "Traceback" not in lost.stderr
+    assert len(net.admin.devices(office)) == 1  # the server did enroll it
+
+    # Another PC cannot take the used code; the PC whose answer was lost can, once.
+    other = _enroll_cli(net.home / "lost-answer-other", xdg, net.srv.url, code)
+    assert other.returncode == 3 and "Mã đăng ký máy không đúng" in other.stderr
+    again = _enroll_cli(home, xdg, net.proxy.url, code)
+    assert again.returncode == 0, again.stderr
+    assert "máy số 1" in again.stdout
+    keyring_file = (xdg / "python_keyring" / "keyring_pass.cfg").read_text()
+    assert " enroll" not in keyring_file  # the retry key is forgotten once the token is kept
+    with Register.open(home / "register.sqlite3", clock=net.clock, auto_backup=False) as reg:
+        add_dossiers(reg, net.clock, 3)
+    synced = subprocess.run([*motcua_command(), "sync"], env=cli_env_with_keyring(home, xdg),
+                            capture_output=True, text=True, encoding="utf-8", timeout=90,
+                            check=False)
+    assert synced.returncode == 0, synced.stderr
+    assert len(net.server_uids(office)) == len(register_uids(home / "register.sqlite3"))
+
+
 @pytest.mark.slow
 def test_motcua_sync_killed_at_random_moments_converges_on_a_clean_sync(net: Net) -> None:
     # An office of its own: a PC of it syncs through the proxy with `motcua sync`, another

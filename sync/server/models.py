@@ -66,6 +66,9 @@ class EnrollCode(Base):
     expires_at: Mapped[str] = mapped_column(String(32))
     used_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
     used_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # SHA-256 of the retry key sent with the first use: the same device may redeem the code
+    # again with it (its first answer was lost) until the code expires.
+    retry_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Stream(Base):

@@ -74,6 +74,12 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def _same_retry(code: EnrollCode, device_id: str, retry_key: str) -> bool:
+    """A used code asked again by the device that used it, with the key it sent first."""
+    return bool(code.used_by == device_id and code.retry_hash and retry_key
+                and hmac.compare_digest(code.retry_hash, secret_hash(retry_key)))
+
+
 def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code).upper()
 
@@ -241,12 +247,17 @@ class ServerStore:
         if not DEVICE_ID_RE.match(device_id):
             raise ServerError(400, "bad_request", "device_id must be 1-64 characters "
                                                   "A-Z a-z 0-9 . _ -")
+        retry_key = obj.get("retry_key", "")
+        if not isinstance(retry_key, str) or len(retry_key) > 128:
+            raise ServerError(400, "bad_request", "retry_key must be a string of at most 128 "
+                                                  "characters")
         token = secrets.token_urlsafe(32)
         now = self.now()
         with write_session(self.engine) as s:
             code = s.get(EnrollCode, secret_hash(normalise_code(fields["code"])),
                          with_for_update=True)
-            if code is None or code.used_at is not None or code.expires_at <= now:
+            if code is None or code.expires_at <= now or (
+                    code.used_at is not None and not _same_retry(code, device_id, retry_key)):
                 raise ServerError(400, "enroll_code_invalid")
             office = s.get(Office, code.office_id)
             assert office is not None
@@ -271,8 +282,10 @@ class ServerStore:
                                 name=fields["device_name"], app_version=fields["app_version"],
                                 token_hash=secret_hash(token), enrolled_at=now, head_seq=0)
                 s.add(device)
-            code.used_at = now
-            code.used_by = device_id
+            if code.used_at is None:
+                code.used_at = now
+                code.used_by = device_id
+                code.retry_hash = secret_hash(retry_key) if retry_key else None
             s.flush()
             response = EnrollResponse(token=token, device_id=device.id, device_slot=device.slot,
                                       office=_office_row(office).descriptor(), server_time=now)
