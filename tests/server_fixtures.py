@@ -71,11 +71,12 @@ class ServerProcess:
     """One `motcua-server run` process; stop/start/kill keep the port and the database."""
 
     def __init__(self, db_url: str, home: Path, port: int | None = None,
-                 tls: tuple[Path, Path] | None = None):
+                 tls: tuple[Path, Path] | None = None, extra_args: tuple[str, ...] = ()):
         """`tls` = (certificate PEM, key PEM) serves HTTPS; the certificate's issuer must be
         trusted by the caller (the readiness probe trusts the certificate file itself)."""
         self.db_url = db_url
         self.tls = tls
+        self.extra_args = extra_args
         self.home = home
         self.port = port or free_port()
         self.log_path = home / "server.log"
@@ -113,7 +114,7 @@ class ServerProcess:
                 if self.tls else []
             self.proc = subprocess.Popen(
                 [*server_command(), "run", "--db", self.db_url, "--host", "127.0.0.1",
-                 "--port", str(self.port), *tls],
+                 "--port", str(self.port), *tls, *self.extra_args],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env(),
                 cwd=self.home)
         deadline = time.monotonic() + timeout

@@ -204,3 +204,23 @@ def test_agency_events_reach_the_office_and_fold_into_the_dossier(
     result = RegisterSyncStore(register).ingest(EventRecord.from_wire(e) for e in got)
     assert (result.inserted, result.conflicts) == (2, 0)
     assert register.get(code).status == Status.PROCESSED
+
+
+def test_rate_limits_are_given_as_count_per_unit_with_an_optional_burst() -> None:
+    from sync.server.ratelimit import Rate, RateLimiter
+
+    assert Rate.parse("20/s:200") == Rate(20.0, 200)
+    assert Rate.parse("600/min") == Rate(10.0, 10)
+    assert Rate.parse("1/h:5").burst == 5
+    for bad in ("", "20", "0/s", "-1/s", "x/s", "20/day", "20/s:0", "20/s:x"):
+        with pytest.raises(ValueError):
+            Rate.parse(bad)
+    now = [0.0]
+    limiter = RateLimiter(Rate(2.0, 2), clock=lambda: now[0])
+    assert [limiter.wait_s("pc") for _ in range(3)] == [0.0, 0.0, 0.5]
+    assert limiter.wait_s("other-pc") == 0.0  # one bucket per client
+    now[0] += 0.5
+    assert limiter.wait_s("pc") == 0.0
+    bad_flag = subprocess.run([*server_command(), "run", "--device-rate", "fast"],
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert bad_flag.returncode == 2 and "not a rate: 'fast'" in bad_flag.stderr

@@ -10,12 +10,14 @@ from __future__ import annotations
 import random
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from conftest import NAMES, FixedClock, motcua_command
 from server_fixtures import (  # noqa: F401 (fixtures)
     ServerProcess,
@@ -333,3 +335,31 @@ def test_rules_published_with_the_admin_commands_reach_the_register(
         assert reg.catalogue(date(2027, 3, 2)).version == "2027.1"
         assert any(d.day == date(2027, 1, 2) for d in reg.calendar_overrides())
         assert sync(store, credentials).rules_installed == 0  # not twice
+
+
+def test_a_throttled_server_answers_429_and_the_client_waits_and_finishes(
+        tmp_path: Path, credentials: CredentialStore, clock: FixedClock) -> None:
+    home = tmp_path / "throttled"
+    srv = ServerProcess(f"sqlite:///{home / 'server.sqlite3'}", home,
+                        extra_args=("--device-rate", "2/s:3", "--enroll-rate", "2/s:2"))
+    srv.start()
+    try:
+        office = Admin(srv.db_url).office()
+        guesses = [requests.post(srv.api("/enroll"), timeout=10, json={
+            "code": "AAAA-BBBB-CCCC", "device_id": f"pc-{i}", "device_name": "x",
+            "app_version": "0"}) for i in range(3)]
+        assert [g.status_code for g in guesses] == [400, 400, 429]
+        assert guesses[2].json()["error"]["code"] == "rate_limited"
+        assert int(guesses[2].headers["Retry-After"]) >= 1
+        time.sleep(1.1)
+        reg = make_register(tmp_path / "pc.sqlite3", clock, set_up=False)
+        store = enroll_register(reg, srv.url, Admin(srv.db_url).code(office), credentials)
+        add_dossiers(reg, clock, 20)
+        # status, push, pull and rules: more than the burst of 3, so some wait for 429s.
+        result = sync(store, credentials, policy=RetryPolicy(attempts=6, base_s=0.02, cap_s=0.1))
+        assert result.ok, result.error
+        assert result.retries >= 1
+        assert sorted(server_office_uids(srv, office)) == sorted(register_uids(reg.path))
+        assert " 429 " in srv.log_text()
+    finally:
+        srv.stop()

@@ -33,6 +33,7 @@ from sync.protocol import (
     to_json,
 )
 from sync.server.errors import ServerError
+from sync.server.ratelimit import DEVICE_RATE, ENROLL_RATE, Rate, RateLimiter
 from sync.server.store import DeviceAuth, ServerStore
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ _STATUS_CODES = {401: "unauthorized", 403: "forbidden", 413: "too_large", 429: "
 
 _ERROR_DOC = {"description": 'Error: {"error": {"code", "message_vi", "message_en"}}'}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _ERROR_DOC, 401: _ERROR_DOC, 403: _ERROR_DOC, 413: _ERROR_DOC, 503: _ERROR_DOC}
+    400: _ERROR_DOC, 401: _ERROR_DOC, 403: _ERROR_DOC, 413: _ERROR_DOC, 429: _ERROR_DOC,
+    503: _ERROR_DOC}
 
 _EVENT_SCHEMA = {
     "type": "object",
@@ -143,7 +145,9 @@ def _device(request: Request,
             ) -> DeviceAuth:
     """The device of the request's bearer token (401 "unauthorized" / "revoked")."""
     store: ServerStore = request.app.state.store
-    return store.authenticate(credentials.credentials if credentials else None)
+    auth = store.authenticate(credentials.credentials if credentials else None)
+    request.app.state.device_limiter.check(auth.device_id)
+    return auth
 
 
 Authenticated = Annotated[DeviceAuth, Depends(_device)]
@@ -156,8 +160,9 @@ def _app_version() -> str:
         return "0"
 
 
-def create_app(store: ServerStore) -> FastAPI:
-    """The FastAPI application over an opened (migrated) store."""
+def create_app(store: ServerStore, *, device_rate: Rate = DEVICE_RATE,
+               enroll_rate: Rate = ENROLL_RATE) -> FastAPI:
+    """The FastAPI application over an opened (migrated) store, with per-client rate limits."""
     app = FastAPI(
         title="motcua province server",
         version=_app_version(),
@@ -165,6 +170,8 @@ def create_app(store: ServerStore) -> FastAPI:
         docs_url=None, redoc_url=None,  # no third-party assets; the schema is /openapi.json
     )
     app.state.store = store
+    app.state.device_limiter = RateLimiter(device_rate)
+    enroll_limiter = RateLimiter(enroll_rate)
     # Pull answers are repetitive JSON: compress them for weak links (requests inflates).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
 
@@ -196,6 +203,7 @@ def create_app(store: ServerStore) -> FastAPI:
               openapi_extra=ENROLL_BODY_DOC, tags=["sync"])
     async def enroll(request: Request) -> JSONResponse:
         """Exchange a one-time enrollment code for a device token (no bearer token here)."""
+        enroll_limiter.check(request.client.host if request.client else "?")
         obj = decode_json(request, await read_body(request, MAX_ENROLL_BYTES), MAX_ENROLL_BYTES)
         answer = await run_in_threadpool(store.enroll, obj)
         return JSONResponse(to_json(answer))

@@ -12,6 +12,7 @@ from typing import Any
 
 from sync.server.config import normalise_db_url
 from sync.server.errors import AdminError
+from sync.server.ratelimit import DEVICE_RATE, ENROLL_RATE, Rate
 
 log = logging.getLogger("sync.server")
 
@@ -29,6 +30,13 @@ def _open_store(db: str | None) -> Any:
     return ServerStore(engine)
 
 
+def _rate(text: str) -> Rate:
+    try:
+        return Rate.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -37,7 +45,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     store = _open_store(args.db)
     log.info("database %s, epoch %s", store.engine.url.render_as_string(hide_password=True),
              store.epoch)
-    uvicorn.run(create_app(store), host=args.host, port=args.port,
+    app = create_app(store, device_rate=args.device_rate, enroll_rate=args.enroll_rate)
+    uvicorn.run(app, host=args.host, port=args.port,
                 log_level=args.log_level.lower(), timeout_graceful_shutdown=5,
                 server_header=False, ssl_certfile=args.ssl_certfile,
                 ssl_keyfile=args.ssl_keyfile)
@@ -151,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM chain)")
     run.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    run.add_argument("--device-rate", type=_rate, default=DEVICE_RATE, metavar="RATE",
+                     help="requests per enrolled PC, e.g. 20/s:200 (rate:burst; default "
+                          "20/s:200); over it the answer is 429 with Retry-After")
+    run.add_argument("--enroll-rate", type=_rate, default=ENROLL_RATE, metavar="RATE",
+                     help="enrollment requests per client address (default 1/s:30)")
     run.set_defaults(func=cmd_run)
 
     # --db is accepted before or after the admin subcommand.
