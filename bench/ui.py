@@ -2,18 +2,26 @@
 
 Figures, each the median of --runs fresh processes (offscreen):
 - bare_window_s: process start to a painted bare PyQt6 window (the floor);
-- app_window_s: process start to motcua's main window painted (its frame, toolbar and
-  status line; the register is still loading in a worker); ratio_window_vs_bare;
-- app_usable_s: process start to the login dialog taking input over the main window, with
-  the register open (what the officer can use); ratio_usable_vs_bare compares it with the
-  floor (target ≤ 1.5);
-- app_home_s: the same to today's counts on the home screen, after an automated login
-  (includes the password hash, ~0.1 s by design);
+- app_window_s: process start to motcua's main window painted (its frame and status line;
+  the register is still loading in a worker); ratio_window_vs_bare;
+- app_usable_s: process start to the login dialog painted over the main window and taking
+  keyboard input (what the officer can use); ratio_usable_vs_bare compares it with the floor
+  (target ≤ 1.5). Since the login shows before the register is open (a read-only peek at the
+  file finds its accounts), the register is usually still opening at this mark: the bench
+  then types the login with key events at once, which waits for the register and succeeds
+  (app_home_s). Before the login showed early, this mark waited for the register to open;
+- app_register_open_s: process start to the register open in the worker (SQLAlchemy
+  imported, schema checked, catalogue and calendar loaded; the integrity check deferred);
+- app_home_s: process start to today's counts on the home screen, after the login typed at
+  app_usable_s (includes waiting for the register and the password hash, ~0.05 s);
 - list_open_ms: "Danh sách hồ sơ" clicked to the first page shown;
 - filter_ms: a filter chosen to its first page shown, per filter (target ≤ 150 ms);
 - peak_rss_mb: the app process's peak resident memory (target ≤ 300 MB).
 
-The register is built once (bench/bigregister.py) at --register and reused.
+The register is built once (bench/bigregister.py) at --register and reused. The children
+run from compiled bytecode kept beside it (PYTHONPYCACHEPREFIX), as an installed copy does:
+this sandbox sets PYTHONDONTWRITEBYTECODE, which would have the app compile its own sources
+at every start (~12 ms of CPU before the window) while the floor's PyQt6 is precompiled.
 """
 
 from __future__ import annotations
@@ -26,16 +34,19 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 DEFAULT_REGISTER = Path("/tmp/motcua-bench/register.sqlite3")
 DEFAULT_COUNT = 1_000_000
 PASSWORD = "matkhau123"
 
 
-def _child_env(home: Path) -> dict[str, str]:
+def _child_env(home: Path, register: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = env.get("QT_QPA_PLATFORM", "offscreen")
     env["MOTCUA_HOME"] = str(home)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(register.parent / "pycache")
     return env
 
 
@@ -43,7 +54,7 @@ def _run_child(mode: str, register: Path, home: Path) -> dict:
     started = time.time()
     out = subprocess.run([sys.executable, "-m", "bench.ui", "--child", mode, "--register",
                           str(register)], check=False, capture_output=True, text=True,
-                         env=_child_env(home), timeout=900)
+                         env=_child_env(home, register), timeout=900)
     if out.returncode != 0:
         raise RuntimeError(f"{mode} child failed:\n{out.stderr[-4000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -69,7 +80,7 @@ def app_child(register: Path) -> None:
     import resource
 
     from desktop.app import build
-    from desktop.ui.qt import QApplication, QTimer
+    from desktop.ui.qt import QApplication, Qt, QTimer
 
     marks: dict[str, float] = {}
     app, controller = build(["motcua-bench"], register_path=register)
@@ -82,16 +93,22 @@ def app_child(register: Path) -> None:
 
     window.shown.connect(lambda: QTimer.singleShot(0, painted))
 
-    def login_shown(dialog: object) -> None:
+    def login_shown(dialog: Any) -> None:
         def usable() -> None:
-            dialog.repaint()  # type: ignore[attr-defined]
+            dialog.repaint()
             marks["t_usable"] = time.time()
-            dialog.username.setText("admin")  # type: ignore[attr-defined]
-            dialog.password.setText(PASSWORD)  # type: ignore[attr-defined]
-            dialog.ok.click()  # type: ignore[attr-defined]
+            from PyQt6.QtTest import QTest
+
+            keys: Any = QTest  # its stubs declare the static helpers as instance methods
+            dialog.username.clear()
+            keys.keyClicks(dialog.username, "admin")
+            keys.keyClicks(dialog.password, PASSWORD)
+            keys.keyClick(dialog.password, Qt.Key.Key_Return)
         QTimer.singleShot(0, usable)
 
     controller.login_shown.connect(login_shown)
+    controller.register_opened.connect(lambda _reg: marks.setdefault("t_register_open",
+                                                                     time.time()))
 
     def home_ready() -> None:
         QApplication.processEvents()
@@ -185,17 +202,22 @@ def main(argv: list[str] | None = None) -> int:
     ensure_register(register, args.count)
     # A clean previous session, so the app may defer its integrity check (as at a desk).
     (register.parent / "register.in-use").unlink(missing_ok=True)
-    _run_child("app", register, home)  # warm the OS file cache once, as a PC in daily use
+    # Warm the OS file cache once, as a PC in daily use, and compile both children's bytecode.
+    _run_child("app", register, home)
+    _run_child("bare", register, home)
     bare = [_run_child("bare", register, home) for _ in range(args.runs)]
     apps = []
     for _ in range(args.runs):
         (register.parent / "register.in-use").unlink(missing_ok=True)
         apps.append(_run_child("app", register, home))
     med = {key: statistics.median(r[key] for r in apps)
-           for key in ("window_s", "usable_s", "home_s", "list_open_ms", "peak_rss_mb")}
+           for key in ("window_s", "usable_s", "register_open_s", "home_s", "list_open_ms",
+                       "peak_rss_mb")}
     bare_s = statistics.median(r["window_s"] for r in bare)
     filters = {name: statistics.median(r["filter_ms"][name] for r in apps)
                for name in apps[0]["filter_ms"]}
+    # The children exit without closing the register (see app_child): this was a clean session.
+    (register.parent / "register.in-use").unlink(missing_ok=True)
     import sqlite3
 
     con = sqlite3.connect(register)
@@ -210,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_window_vs_bare": round(med["window_s"] / bare_s, 2),
         "app_usable_s": med["usable_s"],
         "ratio_usable_vs_bare": round(med["usable_s"] / bare_s, 2),
+        "app_register_open_s": med["register_open_s"],
         "app_home_s": med["home_s"],
         "list_open_ms": med["list_open_ms"],
         "filter_ms": filters,

@@ -1,9 +1,12 @@
 """Builds the QApplication and wires the register, printing and the windows together.
 
 Start-up shows the window first and opens the register in a worker (importing SQLAlchemy and
-checking a large register file takes longer than painting a window); then the first-start
-wizard or the login; then the main window's pages. The daily backup runs in the background
-a little later, so that it never delays the counter.
+checking a large register file takes longer than painting a window). When a read-only peek at
+the register file finds it set up with accounts, the login shows with the window and the
+officer types while the register opens; a login asked for before it is open waits for it.
+Otherwise (first start, an unreadable file) the first-start wizard or the login follows the
+opening. Then the main window's pages. The daily backup runs in the background a little
+later, so that it never delays the counter.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from desktop import paths
+from desktop.register.peek import peek
 from desktop.ui import errors, fonts, i18n
 from desktop.ui import settings as opts
 from desktop.ui.i18n import _
@@ -44,6 +49,9 @@ class AppController(QObject):
         self.register_path = register_path
         self.clock = clock
         self.register: Any = None
+        # Set by the worker as soon as the register is open: run() closes it even when the
+        # app quits before the event loop delivered it.
+        self.worker_register: Any = None
         self.ctx: Any = None
         self.dialog: QDialog | None = None
         self.check_pending = False
@@ -55,6 +63,9 @@ class AppController(QObject):
         # compete with the GUI thread for the interpreter while it paints the first frame.
         self.window.first_paint.connect(self._open_register)
         self.window.show()
+        early = peek(self.register_path or paths.register_path())
+        if early.ready_for_login:
+            self.show_login(early.office_name)
         if not self.window.isVisible() or self.window.testAttribute(
                 Qt.WidgetAttribute.WA_DontShowOnScreen):
             self._open_register()
@@ -70,6 +81,7 @@ class AppController(QObject):
 
             opened = open_for_desktop(path, clock)
             reg = opened.register
+            self.worker_register = reg
             self.check_pending = not opened.full_check_done
             reg.catalogue()  # warm the caches the windows read on the GUI thread
             reg.calendar()
@@ -81,6 +93,7 @@ class AppController(QObject):
                parent=self.window, kind="write")
 
     def _open_failed(self, exc: BaseException) -> None:
+        self._drop_early_login()
         errors.report(self.window, exc)
         self.window.set_placeholder(_("Không mở được sổ đăng ký: {msg}").format(
             msg=errors.user_message(exc)))
@@ -88,10 +101,23 @@ class AppController(QObject):
     def _opened(self, result: tuple[Any, bool, bool]) -> None:
         self.register, set_up, has_accounts = result
         self.register_opened.emit(self.register)
+        login = self.dialog  # the login shown before the register was open, if any
         if not set_up or not has_accounts:
+            self._drop_early_login()
             self.show_wizard(need_office=not set_up)
+        elif login is not None:
+            login.register_ready(self.register)  # type: ignore[attr-defined]
         else:
             self.show_login()
+
+    def _drop_early_login(self) -> None:
+        """Close the login shown before the register was open, without quitting (the register
+        failed to open, or turned out to need the first-start wizard)."""
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.finished.disconnect()
+            dialog.close()
+            dialog.deleteLater()
 
     def show_wizard(self, need_office: bool = True) -> None:
         from desktop.ui.wizard import FirstStartWizard
@@ -109,14 +135,16 @@ class AppController(QObject):
             return
         self.show_login()
 
-    def show_login(self) -> None:
+    def show_login(self, office: str | None = None) -> None:
+        """The login over the window; `office` is given when the register is not open yet."""
         from desktop.ui.login import LoginDialog
 
-        office = ""
-        try:
-            office = self.register.office().office_name
-        except Exception as exc:  # noqa: BLE001 - the login works without the office's name
-            log.warning("office details unavailable at login: %s", exc)
+        if office is None:
+            office = ""
+            try:
+                office = self.register.office().office_name
+            except Exception as exc:  # noqa: BLE001 - the login works without the office's name
+                log.warning("office details unavailable at login: %s", exc)
         self.window.set_placeholder(_("Mời đăng nhập."))
         dialog = LoginDialog(self.register, self.settings, office, self.window)
         self.dialog = dialog
@@ -207,7 +235,17 @@ def build(argv: list[str] | None = None, register_path: Path | None = None,
     settings = settings or opts.UiSettings()
     i18n.set_language(settings.get(opts.LANGUAGE))
     fonts.load_fonts(app)
-    return app, AppController(app, settings, register_path)
+    controller = AppController(app, settings, register_path)
+    # Qt's own texts (context menus, standard dialogs) first show after the first screen: their
+    # translator is installed once it is painted, off the start-up path.
+    controller.window.first_paint.connect(lambda: _translate_qt(app))
+    return app, controller
+
+
+def _translate_qt(app: QApplication) -> None:
+    from desktop.ui import qt_translations
+
+    qt_translations.set_qt_language(app, i18n.lang())
 
 
 def _smoke_quit(app: QApplication, controller: AppController, delay_ms: int) -> None:
@@ -215,7 +253,15 @@ def _smoke_quit(app: QApplication, controller: AppController, delay_ms: int) -> 
     the login or first-start dialog shows; exit 1 when that has not happened within 60 s.
     Also loads the printing and PDF libraries (on first use otherwise), and the PDF named by
     MOTCUA_SMOKE_PDF if set, as the print preview does."""
-    def shown(dialog: QDialog) -> None:
+    done = False
+
+    def shown(_arg: object) -> None:
+        # The login may show before the register is open, or after: whichever comes last.
+        nonlocal done
+        dialog = controller.dialog
+        if done or controller.register is None or dialog is None:
+            return
+        done = True
         from desktop.ui import qt
 
         print(f"smoke: {type(controller.window).__name__} shown, register open, "
@@ -232,6 +278,7 @@ def _smoke_quit(app: QApplication, controller: AppController, delay_ms: int) -> 
 
     controller.login_shown.connect(shown)
     controller.wizard_shown.connect(shown)
+    controller.register_opened.connect(shown)
     QTimer.singleShot(60_000, lambda: app.exit(1))
 
 
@@ -249,11 +296,12 @@ def run(argv: list[str] | None = None) -> int:
     from desktop.ui import ops
 
     ops.wait_all(5_000)
-    if controller.register is not None:
+    register = controller.register or controller.worker_register
+    if register is not None:
         from desktop.register.ui_support import closed_cleanly
 
-        controller.register.close()
-        closed_cleanly(controller.register)
+        register.close()
+        closed_cleanly(register)
     return int(code)
 
 

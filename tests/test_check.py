@@ -144,7 +144,7 @@ def test_check_finds_a_void_erased_from_a_logbook(busy_register: Register) -> No
 
 
 def test_check_finds_edited_closing_totals(busy_register: Register, clock: FixedClock) -> None:
-    clock.advance(days=30)
+    clock.advance(days=45)  # 31 December: the last working day, when books may be closed
     [volume] = busy_register.close_year("SCT_BS", 2026, "chungthuc")
     assert busy_register.check().ok
     with raw(busy_register.path) as con:

@@ -83,7 +83,7 @@ def test_a_wrong_password_is_refused_in_words(qtbot: Any, controller: AppControl
     login.username.setText("admin")
     login.password.setText("sai-mat-khau")
     login.ok.click()
-    wait_ops(qtbot)
+    qtbot.waitUntil(login.error.isVisible, timeout=10_000)  # the register may still be opening
     assert login.isVisible()
     assert login.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng."
     login.password.setText(UI_PASSWORD)

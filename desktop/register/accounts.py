@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import os
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 from desktop.register.errors import ValidationError
 
@@ -24,13 +26,44 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "processing": frozenset({"hand_over", "request_supplement", "receive_supplement",
                              "process", "request_financial", "fee", "reschedule", "print",
                              "logbook", "certify", "complain"}),
-    "leader": frozenset({"reports", "print", "reschedule", "hand_over", "process"}),
+    "leader": frozenset({"reports", "print", "reschedule", "hand_over", "process",
+                         "close_books"}),
     "admin": frozenset({"receive", "refuse", "request_supplement", "receive_supplement",
                         "return_result", "rate", "complain", "withdraw", "stop", "print",
                         "hand_over", "fee", "process", "request_financial", "reschedule",
                         "logbook", "certify", "reports", "settings", "accounts",
-                        "calendar"}),
+                        "calendar", "close_books"}),
 }
+
+# What can happen to an account, as the audit trail words it (Vietnamese, English).
+CHANGES: dict[str, tuple[str, str]] = {
+    "created": ("tạo tài khoản", "account created"),
+    "password_changed": ("tự đổi mật khẩu", "changed own password"),
+    "password_reset": ("đặt lại mật khẩu", "password reset"),
+    "role_changed": ("đổi vai trò", "role changed"),
+    "deactivated": ("khóa tài khoản", "account deactivated"),
+    "reactivated": ("mở khóa tài khoản", "account reactivated"),
+}
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """One line of the accounts' audit trail: who changed which account, when, and how."""
+
+    at: datetime
+    username: str
+    change: str  # a key of CHANGES
+    actor: str
+    role: str | None = None  # the role given, for "created" and "role_changed"
+
+    def describe(self, lang: str = "vi") -> str:
+        vi, en = CHANGES.get(self.change, (self.change, self.change))
+        text = en if lang == "en" else vi
+        if self.role:
+            role_vi, role_en = ROLES.get(self.role, (self.role, self.role))
+            text += f": {role_en if lang == 'en' else role_vi}"
+        return text
+
 
 # scrypt parameters (RFC 7914): about 50 ms on an old office PC, 16 MiB of memory.
 _N, _R, _P = 2**14, 8, 1

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine
 
-from desktop.register.events import GENESIS_HASH, EventRecord
+from desktop.register.events import GENESIS_HASH, EventRecord, canonical_json
 from desktop.register.lifecycle import apply
 from desktop.register.logbooks import apply_volume
-from desktop.register.models import Dossier, Event, LogbookEntry, LogbookVolume
 from desktop.register.projection import (
     DOSSIER_COLUMNS,
     ENTRY_COLUMNS,
     VOLUME_COLUMNS,
     from_row,
     to_row,
+    values_of,
 )
+from sync.protocol import EVENT_FIELDS
 
 MAX_LISTED = 20
 
@@ -65,174 +71,269 @@ def run_check(engine: Engine) -> CheckReport:
     report = CheckReport()
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    with engine.connect() as conn:
-        problems = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-        timings["integrity"] = time.perf_counter() - started
-        if problems != ["ok"]:
-            for p in problems[:MAX_LISTED]:
-                report.add(f"SQLite: {p}", f"SQLite: {p}")
-            return report
-        for name, stage in (("chains", _check_chains), ("dossiers", _check_dossiers),
-                            ("volumes", _check_volumes), ("counters", _check_counters)):
-            t = time.perf_counter()
-            stage(conn, report)
-            timings[name] = time.perf_counter() - t
-        conn.rollback()
+    # SQLite's integrity check runs in C without holding the GIL: on a connection of its own
+    # it overlaps the stages below, which are mostly Python. Its verdict comes first: on a
+    # damaged file it is all that is reported, whatever the other stages found or raised.
+    with engine.connect() as conn, engine.connect() as side, ThreadPoolExecutor(1) as pool:
+        integrity = pool.submit(_integrity_check, _dbapi(side))
+        # The stages read through the DB-API connection, in one snapshot (one transaction):
+        # millions of rows as plain tuples, without a Row object each.
+        raw = _dbapi(conn)
+        conn.begin()
+        try:
+            for name, stage in (("chains", _check_chains), ("projections", _check_projections),
+                                ("counters", _check_counters)):
+                t = time.perf_counter()
+                stage(raw, report)
+                timings[name] = time.perf_counter() - t
+        except Exception:
+            if integrity.result()[0] == ["ok"]:
+                raise
+        except BaseException:  # Ctrl-C: do not wait for the integrity check to finish
+            _dbapi(side).interrupt()
+            raise
+        finally:
+            conn.rollback()
+        problems, timings["integrity"] = integrity.result()
+    if problems != ["ok"]:
+        damaged = CheckReport()
+        for p in problems[:MAX_LISTED]:
+            damaged.add(f"SQLite: {p}", f"SQLite: {p}")
+        return damaged
     report.stats["seconds"] = time.perf_counter() - started
     # Time per stage; "projections" is the rebuild of every projection from the events.
     report.stats["stage_seconds"] = {k: round(v, 2) for k, v in timings.items()}
-    report.stats["projection_rebuild_seconds"] = round(
-        timings["dossiers"] + timings["volumes"], 2)
+    report.stats["projection_rebuild_seconds"] = round(timings["projections"], 2)
     return report
 
 
-def _records(conn: Connection, query: Any) -> Iterator[EventRecord]:
-    for row in conn.execute(query).yield_per(5000):
-        yield EventRecord.from_row(row)
+def _dbapi(conn: Connection) -> sqlite3.Connection:
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
-def _check_chains(conn: Connection, report: CheckReport) -> None:
+def _integrity_check(raw: sqlite3.Connection) -> tuple[list[str], float]:
+    """SQLite's own problems (["ok"] when there are none) and the seconds it took."""
+    started = time.perf_counter()
+    problems = [r[0] for r in raw.execute("PRAGMA integrity_check")]
+    return problems, time.perf_counter() - started
+
+
+# Events are read as tuples in EventRecord's field order.
+_EVENT_COLUMNS = tuple(f.name for f in fields(EventRecord))
+_EVENT_SELECT = f"SELECT {', '.join(_EVENT_COLUMNS)}"
+_UID, _STREAM, _STREAM_TYPE, _PAYLOAD, _DEVICE_ID, _DEVICE_SEQ, _PREV_HASH, _HASH = (
+    _EVENT_COLUMNS.index(c) for c in ("uid", "stream", "stream_type", "payload", "device_id",
+                                      "device_seq", "prev_hash", "hash"))
+_SPLIT = EVENT_FIELDS.index("payload")
+_HASHED_BEFORE = itemgetter(*(_EVENT_COLUMNS.index(f) for f in EVENT_FIELDS[:_SPLIT]))
+_HASHED_AFTER = itemgetter(*(_EVENT_COLUMNS.index(f) for f in EVENT_FIELDS[_SPLIT + 1:]))
+
+
+def _record(row: tuple[Any, ...]) -> EventRecord:
+    values = list(row[:len(_EVENT_COLUMNS)])
+    values[_PAYLOAD] = json.loads(values[_PAYLOAD])
+    return EventRecord(*values)
+
+
+def _hash_holds(row: tuple[Any, ...]) -> bool:
+    """Whether the stored event hashes to its `hash` (sync.protocol.event_hash).
+
+    Writers store the payload as canonical JSON, so its text is spliced into the hashed
+    content as it is instead of being decoded and encoded again. Only when that does not
+    match (an edited event, or a payload stored in another spelling of the same JSON) is the
+    hash computed the long way, which alone decides.
+    """
+    content = (f"{canonical_json(_HASHED_BEFORE(row))[:-1]},{row[_PAYLOAD]},"
+               f"{canonical_json(_HASHED_AFTER(row))[1:]}")
+    if hashlib.sha256(content.encode("utf-8")).hexdigest() == row[_HASH]:
+        return True
+    return _record(row).compute_hash() == row[_HASH]
+
+
+def _check_chains(raw: sqlite3.Connection, report: CheckReport) -> None:
     """Each device's events: contiguous sequence, every hash recomputes and links."""
-    cols = [Event.__table__.c[c] for c in (
-        "uid", "stream", "stream_type", "kind", "payload", "actor", "channel", "occurred_at",
-        "hlc", "device_id", "device_seq", "prev_hash", "hash")]
-    query = select(*cols, Event.origin).order_by(Event.device_id, Event.device_seq)
+    rows = raw.execute(f"{_EVENT_SELECT}, origin FROM events ORDER BY device_id, device_seq")
     device, expected_seq, prev, count, devices = None, 0, GENESIS_HASH, 0, 0
-    for row in conn.execute(query).yield_per(5000):
-        rec = EventRecord.from_row(row)
+    for row in rows:
+        uid, device_id = row[_UID], row[_DEVICE_ID]
+        seq, prev_hash = row[_DEVICE_SEQ], row[_PREV_HASH]
         count += 1
-        if rec.device_id != device:
-            device, devices = rec.device_id, devices + 1
+        if device_id != device:
+            device, devices = device_id, devices + 1
             expected_seq, prev = 1, GENESIS_HASH
-            if row.origin == "remote" and rec.device_seq != 1:
-                expected_seq, prev = rec.device_seq, rec.prev_hash  # partial remote chain
-        if rec.device_seq != expected_seq:
+            if row[-1] == "remote" and seq != 1:
+                expected_seq, prev = seq, prev_hash  # partial remote chain
+        if seq != expected_seq:
             report.add(
-                f"Máy {device[-12:]}: thiếu sự kiện số {expected_seq} (gặp số {rec.device_seq}).",
-                f"Device {device[-12:]}: event {expected_seq} is missing "
-                f"(found {rec.device_seq}).")
-        if rec.prev_hash != prev:
-            report.add(f"Sự kiện {rec.uid}: chuỗi băm bị đứt (sự kiện trước bị sửa hoặc xóa).",
-                       f"Event {rec.uid}: hash chain broken (previous event edited or removed).")
-        if rec.compute_hash() != rec.hash:
-            report.add(f"Sự kiện {rec.uid}: nội dung đã bị sửa sau khi ghi.",
-                       f"Event {rec.uid}: content was edited after it was written.")
-        expected_seq, prev = rec.device_seq + 1, rec.hash
+                f"Máy {device_id[-12:]}: thiếu sự kiện số {expected_seq} (gặp số {seq}).",
+                f"Device {device_id[-12:]}: event {expected_seq} is missing (found {seq}).")
+        if prev_hash != prev:
+            report.add(f"Sự kiện {uid}: chuỗi băm bị đứt (sự kiện trước bị sửa hoặc xóa).",
+                       f"Event {uid}: hash chain broken (previous event edited or removed).")
+        if not _hash_holds(row):
+            report.add(f"Sự kiện {uid}: nội dung đã bị sửa sau khi ghi.",
+                       f"Event {uid}: content was edited after it was written.")
+        expected_seq, prev = seq + 1, row[_HASH]
     report.stats["events"] = count
     report.stats["devices"] = devices
 
 
-def _streams(conn: Connection, stream_type: str) -> Iterator[tuple[str, list[EventRecord]]]:
-    e = Event.__table__
-    query = (select(*(e.c[c] for c in ("uid", "stream", "stream_type", "kind", "payload",
-                                          "actor", "channel", "occurred_at", "hlc",
-                                          "device_id", "device_seq", "prev_hash", "hash")))
-             .where(e.c.stream_type == stream_type)
-             .order_by(e.c.stream, e.c.hlc, e.c.device_id, e.c.uid))
-    current, batch = None, []
-    for rec in _records(conn, query):
-        if rec.stream != current:
-            if batch:
-                yield current, batch  # type: ignore[misc]
-            current, batch = rec.stream, []
-        batch.append(rec)
-    if batch:
-        yield current, batch  # type: ignore[misc]
+def _streams(raw: sqlite3.Connection) -> Iterator[tuple[str, str, list[EventRecord]]]:
+    """(stream type, stream, its events in order) for every stream, in one pass over the log.
+
+    A stream's events of another type (only a tampered log has them) come as a stream of
+    their own type, as they would when each type is read alone.
+    """
+    current = ""
+    batches: dict[str, list[EventRecord]] = {}
+    for row in raw.execute(f"{_EVENT_SELECT} FROM events ORDER BY stream, hlc, device_id, uid"):
+        if row[_STREAM] != current:
+            for stream_type, events in batches.items():
+                yield stream_type, current, events
+            current, batches = row[_STREAM], {}
+        batch = batches.get(row[_STREAM_TYPE])
+        if batch is None:
+            batch = batches[row[_STREAM_TYPE]] = []
+        batch.append(_record(row))
+    for stream_type, events in batches.items():
+        yield stream_type, current, events
 
 
-def rebuild_dossiers(conn: Connection) -> Iterator[dict[str, Any]]:
-    """Every dossier state folded from its events, in uid order."""
-    for _, events in _streams(conn, "dossier"):
+def _stored(values: tuple[Any, ...], columns: tuple[str, ...]) -> tuple[Any, ...]:
+    """A stored row with its JSON columns re-encoded canonically, as rebuilt rows have them."""
+    return tuple(to_row(from_row(dict(zip(columns, values)), columns), columns).values())
+
+
+def _select(table: str, columns: tuple[str, ...]) -> str:
+    return f"SELECT {', '.join(columns)} FROM {table}"
+
+
+def _check_projections(raw: sqlite3.Connection, report: CheckReport) -> None:
+    """Every dossier and volume folded from its events equals its stored rows."""
+    dossiers, volumes = _DossierCheck(raw), _VolumeCheck(raw)
+    for stream_type, stream, events in _streams(raw):
+        if stream_type == "dossier":
+            dossiers.add(events)
+        elif stream_type == "volume":
+            volumes.add(stream, events)
+    dossiers.finish()
+    volumes.finish()
+    for part in (dossiers.report, volumes.report):
+        report.problems.extend(part.problems)
+        report.stats.update(part.stats)
+
+
+_D_UID, _D_CODE = DOSSIER_COLUMNS.index("uid"), DOSSIER_COLUMNS.index("code")
+_dossier_values = values_of(DOSSIER_COLUMNS)
+
+
+class _DossierCheck:
+    """Rebuilt dossiers merged with the stored ones, both in uid order."""
+
+    def __init__(self, raw: sqlite3.Connection):
+        self.report = CheckReport()
+        self.stored = raw.execute(f"{_select('dossiers', DOSSIER_COLUMNS)} ORDER BY uid")
+        self.pending: tuple[Any, ...] | None = next(self.stored, None)
+        self.count = 0
+
+    def _no_events(self) -> None:
+        assert self.pending is not None
+        label = self.pending[_D_CODE] or self.pending[_D_UID]
+        self.report.add(f"Hồ sơ {label} không có sự kiện nào.", f"Dossier {label} has no events.")
+        self.pending = next(self.stored, None)
+
+    def add(self, events: list[EventRecord]) -> None:
         state = None
         for rec in events:
             state = apply(state, rec)
         assert state is not None
-        yield state
+        rebuilt = _dossier_values(state)
+        uid, label = rebuilt[_D_UID], rebuilt[_D_CODE] or rebuilt[_D_UID]
+        while self.pending is not None and self.pending[_D_UID] < uid:
+            self._no_events()
+        if self.pending is None or self.pending[_D_UID] != uid:
+            self.report.add(f"Hồ sơ {label} thiếu trong bảng hồ sơ.",
+                            f"Dossier {label} missing from the table.")
+            return
+        if self.pending != rebuilt:
+            row = _stored(self.pending, DOSSIER_COLUMNS)
+            diff = [c for c, a, b in zip(DOSSIER_COLUMNS, row, rebuilt) if a != b]
+            if diff:
+                self.report.add(
+                    f"Hồ sơ {label}: dữ liệu khác với lịch sử sự kiện ({', '.join(diff)}).",
+                    f"Dossier {label}: differs from its events ({', '.join(diff)}).")
+        self.count += 1
+        self.pending = next(self.stored, None)
+
+    def finish(self) -> None:
+        while self.pending is not None:
+            self._no_events()
+        self.report.stats["dossiers"] = self.count
 
 
-def _check_dossiers(conn: Connection, report: CheckReport) -> None:
-    d = Dossier.__table__
-    stored = conn.execute(select(*(d.c[c] for c in DOSSIER_COLUMNS)).order_by(d.c.uid)
-                          ).yield_per(5000)
-    stored_iter = iter(stored)
-    count = 0
-    pending = next(stored_iter, None)
-    for state in rebuild_dossiers(conn):
-        rebuilt = to_row(state, DOSSIER_COLUMNS)
-        while pending is not None and pending.uid < rebuilt["uid"]:
-            report.add(f"Hồ sơ {pending.code or pending.uid} không có sự kiện nào.",
-                       f"Dossier {pending.code or pending.uid} has no events.")
-            pending = next(stored_iter, None)
-        if pending is None or pending.uid != rebuilt["uid"]:
-            report.add(f"Hồ sơ {rebuilt['code'] or rebuilt['uid']} thiếu trong bảng hồ sơ.",
-                       f"Dossier {rebuilt['code'] or rebuilt['uid']} missing from the table.")
-            continue
-        row = to_row(from_row(pending, DOSSIER_COLUMNS), DOSSIER_COLUMNS)
-        diff = [c for c in DOSSIER_COLUMNS if row[c] != rebuilt[c]]
-        if diff:
-            report.add(
-                f"Hồ sơ {rebuilt['code'] or rebuilt['uid']}: dữ liệu khác với lịch sử sự kiện "
-                f"({', '.join(diff)}).",
-                f"Dossier {rebuilt['code'] or rebuilt['uid']}: differs from its events "
-                f"({', '.join(diff)}).")
-        count += 1
-        pending = next(stored_iter, None)
-    while pending is not None:
-        report.add(f"Hồ sơ {pending.code or pending.uid} không có sự kiện nào.",
-                   f"Dossier {pending.code or pending.uid} has no events.")
-        pending = next(stored_iter, None)
-    report.stats["dossiers"] = count
+_E_UID = ENTRY_COLUMNS.index("uid")
+_volume_values, _entry_values = values_of(VOLUME_COLUMNS), values_of(ENTRY_COLUMNS)
+_ENTRIES_OF_VOLUME = f"{_select('logbook_entries', ENTRY_COLUMNS)} WHERE volume_uid = ?"
 
 
-def _check_volumes(conn: Connection, report: CheckReport) -> None:
-    v, e = LogbookVolume.__table__, LogbookEntry.__table__
-    stored_volumes = {r.uid: to_row(from_row(r, VOLUME_COLUMNS), VOLUME_COLUMNS)
-                      for r in conn.execute(select(*(v.c[c] for c in VOLUME_COLUMNS)))}
-    volumes = entries_total = 0
-    for uid, events in _streams(conn, "volume"):
+class _VolumeCheck:
+    """Each rebuilt volume and its entries against the stored ones."""
+
+    def __init__(self, raw: sqlite3.Connection):
+        self.raw = raw
+        self.report = CheckReport()
+        self.stored = {r[VOLUME_COLUMNS.index("uid")]: _stored(r, VOLUME_COLUMNS)
+                       for r in raw.execute(_select("logbook_volumes", VOLUME_COLUMNS))}
+        self.volumes = self.entries = 0
+
+    def add(self, uid: str, events: list[EventRecord]) -> None:
         volume: dict[str, Any] | None = None
         entries: dict[str, dict[str, Any]] = {}
         for rec in events:
             volume, changed = apply_volume(volume, entries, rec)
             for entry in changed:
                 entries[entry["uid"]] = entry
-        volumes += 1
-        stored = stored_volumes.pop(uid, None)
-        if volume is None or stored != to_row(volume, VOLUME_COLUMNS):
-            report.add(f"Quyển sổ {uid}: dữ liệu khác với lịch sử sự kiện.",
-                       f"Volume {uid}: differs from its events.")
-            continue
-        rows = {r.uid: to_row(from_row(r, ENTRY_COLUMNS), ENTRY_COLUMNS) for r in conn.execute(
-            select(*(e.c[c] for c in ENTRY_COLUMNS)).where(e.c.volume_uid == uid))}
-        rebuilt = {k: to_row(x, ENTRY_COLUMNS) for k, x in entries.items()}
-        entries_total += len(rebuilt)
+        self.volumes += 1
+        stored = self.stored.pop(uid, None)
+        if volume is None or stored != _volume_values(volume):
+            self.report.add(f"Quyển sổ {uid}: dữ liệu khác với lịch sử sự kiện.",
+                            f"Volume {uid}: differs from its events.")
+            return
+        rebuilt = {k: _entry_values(x) for k, x in entries.items()}
+        rows = {r[_E_UID]: r for r in self.raw.execute(_ENTRIES_OF_VOLUME, (uid,))}
+        self.entries += len(rebuilt)
         if rows != rebuilt:
-            bad = sorted({*rows} ^ {*rebuilt} | {k for k in rows if rows[k] != rebuilt.get(k)})
+            rows = {k: _stored(r, ENTRY_COLUMNS) for k, r in rows.items()}
+        if rows != rebuilt:
+            bad = {*rows} ^ {*rebuilt} | {k for k in rows if rows[k] != rebuilt.get(k)}
             label = f"{volume['book_kind']} {volume['year']}/{volume['volume_no']}"
-            report.add(f"Quyển sổ {label}: {len(bad)} mục khác với lịch sử sự kiện.",
-                       f"Volume {label}: {len(bad)} entries differ from their events.")
+            self.report.add(f"Quyển sổ {label}: {len(bad)} mục khác với lịch sử sự kiện.",
+                            f"Volume {label}: {len(bad)} entries differ from their events.")
         numbers = sorted(x["number"] for x in entries.values())
         if numbers != list(range(volume["first_number"], volume["first_number"] + len(numbers))):
-            report.add(f"Quyển sổ {uid}: số thứ tự không liền mạch.",
-                       f"Volume {uid}: numbering has gaps.")
-    for uid in stored_volumes:
-        report.add(f"Quyển sổ {uid} không có sự kiện nào.", f"Volume {uid} has no events.")
-    report.stats["volumes"] = volumes
-    report.stats["entries"] = entries_total
+            self.report.add(f"Quyển sổ {uid}: số thứ tự không liền mạch.",
+                            f"Volume {uid}: numbering has gaps.")
+
+    def finish(self) -> None:
+        for uid in self.stored:
+            self.report.add(f"Quyển sổ {uid} không có sự kiện nào.",
+                            f"Volume {uid} has no events.")
+        self.report.stats["volumes"] = self.volumes
+        self.report.stats["entries"] = self.entries
 
 
-def _check_counters(conn: Connection, report: CheckReport) -> None:
+def _check_counters(raw: sqlite3.Connection, report: CheckReport) -> None:
     """The daily dossier sequence must never fall behind a code already issued."""
-    slot = conn.execute(text("SELECT value FROM meta WHERE key = 'device_slot'")).scalar()
+    slot = raw.execute("SELECT value FROM meta WHERE key = 'device_slot'").fetchone()
     if slot is None:
         return
-    counters = dict(conn.execute(text("SELECT name, value FROM counters")).all())
-    rows = conn.execute(text(
-        "SELECT code FROM dossiers WHERE code IS NOT NULL")).scalars()
+    counters = dict(raw.execute("SELECT name, value FROM counters").fetchall())
     highest: dict[str, int] = {}
-    for code in rows:
+    for (code,) in raw.execute("SELECT code FROM dossiers WHERE code IS NOT NULL"):
         _, day, seq = code.rsplit("-", 2)
-        if seq[:1] == str(slot):
+        if seq[:1] == str(slot[0]):
             highest[day] = max(highest.get(day, 0), int(seq[1:]))
     for day, value in highest.items():
         if counters.get(f"dossier:{day}", 0) < value:

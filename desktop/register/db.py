@@ -14,11 +14,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from desktop.register.errors import IntegrityProblem, RegisterVersionError
+from desktop.register.peek import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 
-# PRAGMA application_id marks a file as a motcua register ("MCUA").
-APPLICATION_ID = 0x4D435541
 BUSY_TIMEOUT_MS = 10_000
 
 

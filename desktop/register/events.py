@@ -13,8 +13,11 @@ from typing import Any
 
 from sync.protocol import EVENT_FIELDS, GENESIS_HASH, canonical_json, event_hash
 
-__all__ = ["GENESIS_HASH", "canonical_json", "EventRecord", "seal", "next_hlc", "parse_utc",
-           "utc_iso", "new_uid"]
+__all__ = ["GENESIS_HASH", "ROW_COLUMNS", "canonical_json", "EventRecord", "seal", "next_hlc",
+           "parse_utc", "utc_iso", "new_uid"]
+
+# The columns of the events table that a record fills, in the order of to_values().
+ROW_COLUMNS = (*EVENT_FIELDS, "hash")
 
 
 def utc_iso(moment: datetime) -> str:
@@ -118,21 +121,13 @@ class EventRecord:
         return (self.hlc, self.device_id, self.uid)
 
     def to_row(self) -> dict[str, Any]:
-        return {
-            "uid": self.uid,
-            "stream": self.stream,
-            "stream_type": self.stream_type,
-            "kind": self.kind,
-            "payload": canonical_json(self.payload),
-            "actor": self.actor,
-            "channel": self.channel,
-            "occurred_at": self.occurred_at,
-            "hlc": self.hlc,
-            "device_id": self.device_id,
-            "device_seq": self.device_seq,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-        }
+        return dict(zip(ROW_COLUMNS, self.to_values(), strict=True))
+
+    def to_values(self) -> tuple[Any, ...]:
+        """The row's values in ROW_COLUMNS order (the payload as canonical JSON text)."""
+        return (self.uid, self.stream, self.stream_type, self.kind, canonical_json(self.payload),
+                self.actor, self.channel, self.occurred_at, self.hlc, self.device_id,
+                self.device_seq, self.prev_hash, self.hash)
 
     @classmethod
     def from_row(cls, row: Any) -> EventRecord:
@@ -169,18 +164,18 @@ def seal(
     uid: str | None = None,
 ) -> EventRecord:
     """Build an event and compute its chained hash."""
-    record = EventRecord(
-        uid=uid or new_uid(),
-        stream=stream,
-        stream_type=stream_type,
-        kind=kind,
-        payload=payload,
-        actor=actor,
-        channel=channel,
-        occurred_at=utc_iso(occurred_at),
-        hlc=hlc,
-        device_id=device_id,
-        device_seq=device_seq,
-        prev_hash=prev_hash,
-    )
-    return EventRecord(**{**record.__dict__, "hash": record.compute_hash()})
+    fields: dict[str, Any] = {
+        "uid": uid or new_uid(),
+        "stream": stream,
+        "stream_type": stream_type,
+        "kind": kind,
+        "payload": payload,
+        "actor": actor,
+        "channel": channel,
+        "occurred_at": utc_iso(occurred_at),
+        "hlc": hlc,
+        "device_id": device_id,
+        "device_seq": device_seq,
+        "prev_hash": prev_hash,
+    }
+    return EventRecord(**fields, hash=event_hash(fields))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, text, update
@@ -38,12 +40,28 @@ def to_row(state: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
         value = state[col]
         if col in _JSON_COLUMNS:
             value = None if value is None else canonical_json(value)
-        elif isinstance(value, bool):
-            value = int(value)
-        elif hasattr(value, "value") and isinstance(value, int):  # IntEnum
+        elif type(value) is not int and isinstance(value, int):  # bool, IntEnum
             value = int(value)
         row[col] = value
     return row
+
+
+def values_of(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """to_row's values in column order, made fast for comparing with millions of stored rows.
+
+    Bools and IntEnums are left as they are: they compare equal to the ints to_row makes.
+    """
+    get = itemgetter(*columns)
+    json_at = [i for i, col in enumerate(columns) if col in _JSON_COLUMNS]
+
+    def values(state: dict[str, Any]) -> tuple[Any, ...]:
+        row = list(get(state))
+        for i in json_at:
+            if row[i] is not None:
+                row[i] = canonical_json(row[i])
+        return tuple(row)
+
+    return values
 
 
 def from_row(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:

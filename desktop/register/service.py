@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, event, func, insert, select, text, update
 
 from desktop import paths
 from desktop.register import backup as backup_mod
@@ -28,6 +30,7 @@ from desktop.register.errors import (
 )
 from desktop.register.events import (
     GENESIS_HASH,
+    ROW_COLUMNS as EVENT_ROW_COLUMNS,
     EventRecord,
     canonical_json,
     new_uid,
@@ -45,7 +48,13 @@ from desktop.register.logbooks import (
     closing_totals,
     volume_number,
 )
-from desktop.register.accounts import ROLES, hash_password, verify_password
+from desktop.register.accounts import (
+    ROLES,
+    AccountChange,
+    can,
+    hash_password,
+    verify_password,
+)
 from desktop.register.lifecycle import OPEN_STATES
 from desktop.register.models import (
     Account,
@@ -60,6 +69,7 @@ from desktop.register.models import (
 from desktop.register.queries import DossierFilter, HomeCounts, count_rows, home_counts, list_rows
 from desktop.register.office import OfficeInfo, commune, province, validate_agency_id
 from desktop.register.projection import (
+    DOSSIER_COLUMNS,
     ENTRY_COLUMNS,
     VOLUME_COLUMNS,
     from_row,
@@ -69,6 +79,7 @@ from desktop.register.projection import (
     save_dossier,
     save_entry,
     save_volume,
+    search_body,
     to_row,
 )
 from desktop.register.textnorm import fold
@@ -103,11 +114,17 @@ def _utc_now() -> datetime:
 
 
 class _Writer:
-    """State of one write transaction: the device's chain head, the clock, and the volumes
-    and counters touched so far (written back once, when the transaction ends)."""
+    """State of one write transaction: the device's chain head, the clock, the volumes and
+    counters touched so far, and the new rows, all written once when the transaction ends.
+
+    The new rows (events, dossiers with their search rows, book entries) go in with one
+    executemany per table on the DBAPI connection: for a batch of receipts, SQLAlchemy's
+    per-statement work would cost more than SQLite's.
+    """
 
     def __init__(self, conn: Connection, device_id: str, now: datetime):
         self.conn = conn
+        self.dbapi = _dbapi(conn)
         self.device_id = device_id
         self.now = now
         head = conn.execute(
@@ -118,7 +135,11 @@ class _Writer:
         ).first()
         self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
         self.hlc = conn.execute(select(func.max(Event.hlc))).scalar()
-        self.pending_events: list[dict[str, Any]] = []
+        self.pending_events: list[tuple[Any, ...]] = []
+        self.pending_dossiers: list[tuple[Any, ...]] = []
+        self.pending_search: list[tuple[int, str]] = []
+        self.pending_entries: list[tuple[Any, ...]] = []
+        self.last_dossier_id: int | None = None
         self.volumes: dict[tuple[str, str, int], dict[str, Any]] = {}
         self.dirty_volumes: dict[str, dict[str, Any]] = {}
         self.counters: dict[str, int] = {}
@@ -131,32 +152,69 @@ class _Writer:
                       actor=actor, channel=channel, occurred_at=at, hlc=self.hlc,
                       device_id=self.device_id, device_seq=self.seq, prev_hash=self.prev_hash)
         self.prev_hash = record.hash
-        self.pending_events.append(record.to_row())
+        self.pending_events.append((*record.to_values(), "local"))
         return record
+
+    def add_dossier(self, state: dict[str, Any]) -> None:
+        """A new dossier's row and search-index row, written by finish().
+
+        Its id is the one SQLite would give it (the largest so far plus one, the table has
+        no AUTOINCREMENT), known here so that the search rows need not wait for the insert.
+        The write lock is held from the first statement, so no other writer takes an id.
+        """
+        if self.last_dossier_id is None:
+            self.last_dossier_id = self.dbapi.execute(_LAST_DOSSIER_ID).fetchone()[0] or 0
+        self.last_dossier_id += 1
+        self.pending_dossiers.append(
+            (self.last_dossier_id, *to_row(state, DOSSIER_COLUMNS).values()))
+        self.pending_search.append((self.last_dossier_id, search_body(state)))
+
+    def add_entry(self, entry: dict[str, Any]) -> None:
+        """A new book entry, written by finish()."""
+        self.pending_entries.append(tuple(to_row(entry, ENTRY_COLUMNS).values()))
 
     def counter(self, name: str) -> int:
         """Next value of a per-device counter (kept in memory until finish())."""
         if name not in self.counters:
-            value = self.conn.execute(_COUNTER_GET, {"n": name}).scalar()
-            self.counters[name] = value or 0
+            row = self.dbapi.execute(_COUNTER_GET, (name,)).fetchone()
+            self.counters[name] = row[0] if row else 0
         self.counters[name] += 1
         return self.counters[name]
 
     def finish(self) -> None:
-        """Write what was batched: events in one executemany, volumes, counters."""
-        if self.pending_events:
-            self.conn.execute(insert(Event), self.pending_events)
-            self.pending_events = []
-        for volume in self.dirty_volumes.values():
-            save_volume(self.conn, True, volume)
+        """Write what was batched: the new rows, then volumes and counters."""
+        for sql, rows in ((_EVENT_INSERT, self.pending_events),
+                          (_DOSSIER_INSERT, self.pending_dossiers),
+                          (_SEARCH_INSERT, self.pending_search),
+                          (_ENTRY_INSERT, self.pending_entries)):
+            if rows:
+                self.dbapi.executemany(sql, rows)
+                rows.clear()
+        # Not save_volume(): it sets the key column too, and with foreign keys on, SQLite then
+        # visits every entry of the volume (up to 100,000) for each update.
+        volumes = [to_row(v, VOLUME_COLUMNS) for v in self.dirty_volumes.values()]
+        self.dbapi.executemany(_VOLUME_UPDATE,
+                               [(*(v[c] for c in _VOLUME_VALUES), v["uid"]) for v in volumes])
         self.dirty_volumes.clear()
-        for name, value in self.counters.items():
-            self.conn.execute(_COUNTER_SET, {"n": name, "v": value})
+        self.dbapi.executemany(_COUNTER_SET, self.counters.items())
 
 
-_COUNTER_GET = text("SELECT value FROM counters WHERE name = :n")
-_COUNTER_SET = text("INSERT INTO counters (name, value) VALUES (:n, :v) "
-                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value")
+def _insert(table: str, columns: Sequence[str]) -> str:
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})")
+
+
+_EVENT_INSERT = _insert("events", (*EVENT_ROW_COLUMNS, "origin"))
+_DOSSIER_INSERT = _insert("dossiers", ("id", *DOSSIER_COLUMNS))
+_SEARCH_INSERT = _insert("dossier_search", ("rowid", "body"))
+_ENTRY_INSERT = _insert("logbook_entries", ENTRY_COLUMNS)
+_LAST_DOSSIER_ID = "SELECT max(id) FROM dossiers"
+_VOLUME_VALUES = tuple(c for c in VOLUME_COLUMNS if c != "uid")
+_VOLUME_UPDATE = (f"UPDATE logbook_volumes SET {', '.join(f'{c} = ?' for c in _VOLUME_VALUES)} "
+                  "WHERE uid = ?")
+_COUNTER_GET = "SELECT value FROM counters WHERE name = ?"
+_COUNTER_SET = ("INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value")
 
 
 @dataclass(frozen=True)
@@ -200,6 +258,7 @@ class Register:
                 f"{path} is not a motcua register.",
             )
         engine = db.make_engine(path)
+        event.listen(engine, "connect", _add_search_terms)
         if migrate.needs_upgrade(engine):
             if existed:
                 backup_mod.pre_migration_backup(path, paths.backup_dir(),
@@ -540,7 +599,7 @@ class Register:
                                        "number": entry["number"], "year": entry["year"]}
                 rec = w.emit(uid, "dossier", Kind.RECEIVED, payload, actor, inp.channel, received)
                 state = apply(None, rec)
-                save_dossier(w.conn, None, None, state)
+                w.add_dossier(state)
                 entry["flush"]()
                 views.append(DossierView.from_state(state, now, tuple(warnings)))
         return views
@@ -722,11 +781,9 @@ class Register:
             match = fts_query(raw, conn)
             if not match:
                 return []
-            rows = conn.execute(
-                text(f"SELECT {_ROW_COLUMNS} FROM dossiers d JOIN (SELECT rowid FROM "
-                     "dossier_search WHERE dossier_search MATCH :q ORDER BY rowid DESC "
-                     "LIMIT :n) f ON d.id = f.rowid ORDER BY d.id DESC"),
-                {"q": match, "n": limit}).all()
+            # Straight on the DBAPI connection, in the same read transaction: for 50 short
+            # rows SQLAlchemy's result machinery would cost about as much as the query.
+            rows = _dbapi(conn).execute(_SEARCH, (match, limit)).fetchall()
         return [_row(r) for r in rows]
 
     def count_dossiers(self) -> int:
@@ -772,6 +829,8 @@ class Register:
         return dict(json.loads(details).get("applicant", {}))
 
     # --- accounts ----------------------------------------------------------------------------
+    # Accounts are local to this PC and never synced. Their audit trail (who changed which
+    # account, when) is kept as numbered "accounts.log." rows of the meta table.
 
     def has_accounts(self) -> bool:
         with self._read() as conn:
@@ -786,18 +845,13 @@ class Register:
                                   "Usernames use ASCII letters, digits, dots and underscores.",
                                   field="username")
         full_name = validate_name(full_name, field="full_name")
-        if role not in ROLES:
-            raise ValidationError("Vai trò không hợp lệ.", "Invalid role.", field="role")
+        _check_role(role)
         encoded = hash_password(password)
         with db.write_session(self.engine) as session:
             conn = session.connection()
             count = conn.execute(select(func.count()).select_from(Account)).scalar()
             if count:
-                admin = conn.execute(select(Account.role).where(
-                    Account.username == (actor or ""), Account.active == 1)).scalar()
-                if admin != "admin":
-                    raise RegisterError("Chỉ quản trị viên được tạo tài khoản.",
-                                        "Only an administrator may create accounts.")
+                _check_administrator(conn, actor)
             elif role != "admin":
                 raise ValidationError("Tài khoản đầu tiên phải là quản trị viên.",
                                       "The first account must be an administrator.",
@@ -809,6 +863,7 @@ class Register:
             conn.execute(insert(Account), [{
                 "username": username, "full_name": full_name, "role": role,
                 "password_hash": encoded, "active": 1, "created_at": utc_iso(self.clock())}])
+            self._log_account_change(conn, username, "created", actor or username, role)
         return AccountView(username, full_name, role, True)
 
     def authenticate(self, username: str, password: str) -> AccountView:
@@ -830,6 +885,109 @@ class Register:
             rows = conn.execute(select(a.username, a.full_name, a.role, a.active)
                                 .order_by(a.username)).all()
         return [AccountView(r.username, r.full_name, r.role, bool(r.active)) for r in rows]
+
+    def change_password(self, username: str, old_password: str, new_password: str) -> None:
+        """Change one's own password: the current one must be given again."""
+        username = (username or "").strip().lower()
+        with self._read() as conn:
+            current = conn.execute(select(Account.password_hash).where(
+                Account.username == username, Account.active == 1)).scalar()
+        wrong = ValidationError("Mật khẩu hiện tại không đúng.",
+                                "The current password is wrong.", field="old_password")
+        if current is None or not verify_password(old_password or "", current):
+            raise wrong
+        encoded = hash_password(new_password)
+        if verify_password(new_password, current):
+            raise ValidationError("Mật khẩu mới phải khác mật khẩu hiện tại.",
+                                  "The new password must differ from the current one.",
+                                  field="password")
+        with db.write_session(self.engine) as session:
+            conn = session.connection()
+            changed = conn.execute(update(Account).where(
+                Account.username == username, Account.active == 1,
+                Account.password_hash == current).values(password_hash=encoded)).rowcount
+            if not changed:  # changed or deactivated since it was checked
+                raise wrong
+            self._log_account_change(conn, username, "password_changed", username)
+
+    def reset_password(self, username: str, new_password: str, actor: str) -> None:
+        """An administrator gives another account a new password (a forgotten one)."""
+        encoded = hash_password(new_password)
+        with db.write_session(self.engine) as session:
+            conn = session.connection()
+            _check_administrator(conn, actor)
+            target = _account_row(conn, username)
+            if target.username == actor:
+                raise ValidationError("Hãy dùng «Đổi mật khẩu» cho tài khoản của mình.",
+                                      "Use “Change password” for your own account.",
+                                      field="username")
+            conn.execute(update(Account).where(Account.username == target.username)
+                         .values(password_hash=encoded))
+            self._log_account_change(conn, target.username, "password_reset", actor)
+
+    def set_role(self, username: str, role: str, actor: str) -> AccountView:
+        """An administrator changes an account's role; an office keeps an administrator."""
+        _check_role(role)
+        with db.write_session(self.engine) as session:
+            conn = session.connection()
+            _check_administrator(conn, actor)
+            target = _account_row(conn, username)
+            if target.role == role:
+                raise ValidationError(f"Tài khoản {target.username} đã có vai trò này.",
+                                      f"Account {target.username} already has this role.",
+                                      field="role")
+            if target.role == "admin" and target.active:
+                _keep_an_administrator(conn, target.username)
+            _not_oneself(target.username, actor)
+            conn.execute(update(Account).where(Account.username == target.username)
+                         .values(role=role))
+            self._log_account_change(conn, target.username, "role_changed", actor, role)
+        return AccountView(target.username, target.full_name, role, bool(target.active))
+
+    def set_active(self, username: str, active: bool, actor: str) -> AccountView:
+        """Deactivate an account (it can no longer log in; what it wrote stays) or reactivate
+        it. Accounts are never deleted: events and book entries name them."""
+        with db.write_session(self.engine) as session:
+            conn = session.connection()
+            _check_administrator(conn, actor)
+            target = _account_row(conn, username)
+            if bool(target.active) == active:
+                raise ValidationError(
+                    f"Tài khoản {target.username} "
+                    + ("đang hoạt động." if active else "đã bị khóa."),
+                    f"Account {target.username} is already "
+                    + ("active." if active else "deactivated."), field="username")
+            if not active:
+                if target.role == "admin":
+                    _keep_an_administrator(conn, target.username)
+                _not_oneself(target.username, actor)
+            conn.execute(update(Account).where(Account.username == target.username)
+                         .values(active=int(active)))
+            self._log_account_change(conn, target.username,
+                                     "reactivated" if active else "deactivated", actor)
+        return AccountView(target.username, target.full_name, target.role, active)
+
+    def account_changes(self, username: str | None = None) -> list[AccountChange]:
+        """The accounts' audit trail, oldest first (of one account, or of all)."""
+        with self._read() as conn:
+            values = conn.execute(select(Meta.value).where(
+                Meta.key.startswith(_ACCOUNT_LOG)).order_by(Meta.key)).scalars().all()
+        changes = []
+        for value in values:
+            d = json.loads(value)
+            if username is None or d["username"] == username:
+                changes.append(AccountChange(parse_utc(d["at"]), d["username"], d["change"],
+                                             d["actor"], d.get("role")))
+        return changes
+
+    def _log_account_change(self, conn: Connection, username: str, change: str, actor: str,
+                            role: str | None = None) -> None:
+        last = conn.execute(select(func.max(Meta.key)).where(
+            Meta.key.startswith(_ACCOUNT_LOG))).scalar()
+        number = int(last[len(_ACCOUNT_LOG):]) if last else 0
+        record = {"at": utc_iso(self.clock()), "username": username, "change": change,
+                  "actor": actor, "role": role}
+        self._set_meta(conn, {f"{_ACCOUNT_LOG}{number + 1:08d}": canonical_json(record)})
 
     # --- logbooks ----------------------------------------------------------------------------
 
@@ -859,7 +1017,7 @@ class Register:
             volume.update(new_volume)
             w.dirty_volumes[volume["uid"]] = volume
             for e in changed:
-                w.conn.execute(_ENTRY_INSERT, to_row(e, ENTRY_COLUMNS))
+                w.add_entry(e)
 
         if not defer_event:
             flush()
@@ -967,8 +1125,34 @@ class Register:
                                      corrects_uid=entry_uid)
         return self.entry(new["entry_uid"])
 
+    def volumes_to_close(self, book_kind: str, year: int) -> list[VolumeView]:
+        """This PC's open volumes that `close_year` would close now; raises TransitionError
+        when it would refuse: before the year's last working day, or with nothing open."""
+        today = self.clock().astimezone(LOCAL_TZ).date()
+        last_day = date(year, 12, 31)
+        while not self.calendar().is_working_day(last_day):
+            last_day -= timedelta(days=1)
+        name = self.catalogue(today).book_kind(book_kind).name
+        if today < last_day:
+            raise TransitionError(
+                f"Chưa hết năm {year}: {name} được khóa từ ngày làm việc cuối năm "
+                f"({last_day:%d/%m/%Y}).",
+                f"{year} is not over: the {book_kind} book can be closed from the last working "
+                f"day of the year ({last_day:%d/%m/%Y}).")
+        volumes = [v for v in self.volumes(book_kind, year)
+                   if v.closed_at is None and v.device_id == self.device_id]
+        if not volumes:
+            raise TransitionError(
+                f"{name} năm {year} không có quyển nào đang mở để khóa (đã khóa sổ, hoặc "
+                "chưa ghi mục nào).",
+                f"The {book_kind} book of {year} has no open volume to close (already closed, "
+                "or nothing was entered).")
+        return volumes
+
     def close_year(self, book_kind: str, year: int, actor: str) -> list[VolumeView]:
-        """Year-end closing (khóa sổ): totals of pages and entries on each open volume."""
+        """Year-end closing (khóa sổ): totals of pages and entries on each open volume,
+        under the rules of `volumes_to_close`."""
+        self.volumes_to_close(book_kind, year)
         closed = []
         with self._write() as w:
             v = LogbookVolume
@@ -1038,9 +1222,6 @@ class Register:
         return backup_mod.online_backup(self.path, Path(dest))
 
 
-_ENTRY_INSERT = insert(LogbookEntry)
-_ROW_COLUMNS = ("d.uid, d.code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
-                "d.procedure_code, d.status, d.received_at, d.due_at")
 _ROW_SELECT = select(Dossier.uid, Dossier.code, Dossier.applicant_name,
                      Dossier.applicant_id_number, Dossier.applicant_phone,
                      Dossier.procedure_code, Dossier.status, Dossier.received_at,
@@ -1048,15 +1229,42 @@ _ROW_SELECT = select(Dossier.uid, Dossier.code, Dossier.applicant_name,
 
 
 MAX_EXPANSION = 24
+# The search index keeps prefix indexes of 1 to 3 characters (prefix='1 2 3', migration 0004):
+# a last word that short is a single doclist there, read lazily like a whole word.
+LONGEST_INDEXED_PREFIX = 3
+# The words of the search index, one row per (word, dossier), in word order. Unlike the
+# 'row' vocabulary table (dossier_search_vocab, which counts each word's dossiers by reading
+# its whole doclist: 5 ms for the words starting with "th" on a million dossiers), listing
+# words here costs one index seek per word. A TEMP table, made by the connect hook below on
+# every connection: nothing of it is stored in the register file.
+_TERMS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS temp.dossier_search_terms "
+              "USING fts5vocab(main, dossier_search, instance)")
+_TERMS = ("SELECT term FROM temp.dossier_search_terms WHERE term >= ? AND term < ? "
+          f"LIMIT {MAX_EXPANSION + 1}")
+_SEARCH = ("SELECT d.uid, d.code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
+           "d.procedure_code, d.status, d.received_at, d.due_at FROM dossiers d JOIN ("
+           "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC "
+           "LIMIT ?) f ON d.id = f.rowid ORDER BY d.id DESC")
+
+
+def _add_search_terms(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.execute(_TERMS_DDL)
+
+
+def _dbapi(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy one (same transaction), for hot statements."""
+    return conn.connection.driver_connection  # type: ignore[return-value]
 
 
 def fts_query(raw: str, conn: Connection | None = None) -> str:
     """FTS5 MATCH text, search-as-you-type: earlier words whole, the last word a prefix.
 
-    With a connection, the last word is expanded through the index's vocabulary into an OR
-    of whole words when few words start with it ("dang" → "dang" OR "dangkhoa" …): FTS5 then
-    walks the doclists lazily for `ORDER BY rowid DESC LIMIT n`, where a prefix query
-    would first merge every matching doclist (57 ms for "nguyen"* on a million dossiers).
+    With a connection, a last word longer than the prefix indexes is expanded through the
+    index's vocabulary into an OR of whole words when few words start with it ("dang" →
+    "dang" OR "dangkhoa" …): FTS5 then walks the doclists lazily for `ORDER BY rowid DESC
+    LIMIT n`, where a prefix query would first merge every matching doclist (57 ms for
+    "nguyen"* on a million dossiers). A shorter one reads its prefix index: "tr"* takes
+    0.1-0.25 ms there, its expansion into 8 words 0.6-0.9 ms.
     """
     tokens = fold(raw).split()
     if not tokens:
@@ -1064,9 +1272,8 @@ def fts_query(raw: str, conn: Connection | None = None) -> str:
     head = [f'"{t}"' for t in tokens[:-1]]
     last = tokens[-1]
     tail = f'"{last}"*'
-    if conn is not None and len(last) >= 2:
-        terms = conn.execute(_VOCAB, {"lo": last, "hi": last + "\uffff",
-                                      "n": MAX_EXPANSION + 1}).scalars().all()
+    if conn is not None and len(last) > LONGEST_INDEXED_PREFIX:
+        terms = _words_starting_with(_dbapi(conn), last)
         if 0 < len(terms) <= MAX_EXPANSION:
             tail = "(" + " OR ".join(f'"{t}"' for t in terms) + ")"
         elif not terms:
@@ -1074,22 +1281,32 @@ def fts_query(raw: str, conn: Connection | None = None) -> str:
     return " AND ".join([*head, tail])
 
 
-_VOCAB = text("SELECT term FROM dossier_search_vocab WHERE term >= :lo AND term < :hi "
-              "LIMIT :n")
+def _words_starting_with(dbapi: sqlite3.Connection, prefix: str) -> list[str]:
+    """The index's words that start with `prefix`, in order, at most MAX_EXPANSION + 1."""
+    words: list[str] = []
+    lo, hi = prefix, prefix + "\U0010ffff"
+    while True:
+        page = dbapi.execute(_TERMS, (lo, hi)).fetchall()
+        for (word,) in page:
+            if not words or words[-1] != word:
+                words.append(word)
+        if len(words) > MAX_EXPANSION or len(page) <= MAX_EXPANSION:
+            return words[:MAX_EXPANSION + 1]
+        # A full page may hold one word's dossiers only: seek past that word. The tokenizer
+        # never keeps a control character, so no word lies between w and w + "\x01".
+        lo = words[-1] + "\x01"
 
 
-def _row(r: Any) -> DossierRow:
-    return DossierRow(r.uid, r.code, r.applicant_name, r.applicant_id_number, r.applicant_phone,
-                      r.procedure_code, r.status,
-                      parse_utc(r.received_at) if r.received_at else None,
-                      parse_utc(r.due_at) if r.due_at else None)
+def _row(r: Sequence[Any]) -> DossierRow:
+    uid, code, name, id_number, phone, procedure_code, status, received_at, due_at = r
+    return DossierRow(uid, code, name, id_number, phone, procedure_code, status,
+                      parse_utc(received_at) if received_at else None,
+                      parse_utc(due_at) if due_at else None)
 
 
 def _blank_database(path: Path) -> bool:
     """An SQLite file without any table: what a first start killed before the schema was
     committed leaves behind. There is nothing in it to lose, so it is set up as new."""
-    import sqlite3
-
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -1179,3 +1396,52 @@ def _entry_view(v: dict[str, Any], e: dict[str, Any]) -> EntryView:
                      e["number"], parse_utc(e["registered_at"]), e["dossier_uid"], e["data"],
                      e["corrects_uid"], parse_utc(e["voided_at"]) if e["voided_at"] else None,
                      e["void_reason"], e["actor"])
+
+
+# --- accounts: the rules every change to an account follows ----------------------------------
+
+_ACCOUNT_LOG = "accounts.log."  # meta keys of the accounts' audit trail, numbered from 1
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValidationError("Vai trò không hợp lệ.", "Invalid role.", field="role")
+
+
+def _check_administrator(conn: Connection, actor: str | None) -> None:
+    role = conn.execute(select(Account.role).where(Account.username == (actor or ""),
+                                                   Account.active == 1)).scalar()
+    if not can(role or "", "accounts"):
+        raise ValidationError("Chỉ quản trị viên được quản lý tài khoản.",
+                              "Only an administrator may manage accounts.")
+
+
+def _account_row(conn: Connection, username: str) -> Any:
+    a = Account
+    row = conn.execute(select(a.username, a.full_name, a.role, a.active).where(
+        a.username == (username or "").strip().lower())).first()
+    if row is None:
+        raise NotFoundError(f"Không có tài khoản {username}.", f"No account {username}.")
+    return row
+
+
+def _keep_an_administrator(conn: Connection, username: str) -> None:
+    """Refuse to demote or deactivate the last active administrator: nobody could then
+    manage the accounts."""
+    others = conn.execute(select(func.count()).select_from(Account).where(
+        Account.role == "admin", Account.active == 1, Account.username != username)).scalar()
+    if not others:
+        raise ValidationError(
+            f"{username} là quản trị viên duy nhất còn hoạt động; hãy giao vai trò quản trị "
+            "cho một tài khoản khác trước.",
+            f"{username} is the only active administrator; make another account an "
+            "administrator first.", field="username")
+
+
+def _not_oneself(username: str, actor: str) -> None:
+    if username == actor:
+        raise ValidationError(
+            "Không thể tự khóa hoặc tự đổi vai trò của tài khoản đang dùng; hãy nhờ một quản "
+            "trị viên khác.",
+            "You cannot deactivate your own account or change its role; ask another "
+            "administrator.", field="username")

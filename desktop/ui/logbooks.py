@@ -13,6 +13,7 @@ from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.textnorm import nfc
 from desktop.register.ui_support import EntryField, entry_fields, prefill_entry
 from desktop.register.views import DossierView, EntryView, VolumeView
+from desktop.ui import widgets
 from desktop.ui.context import AppContext
 from desktop.ui.errors import is_known, report, user_message
 from desktop.ui.forms_dialog import Field, StepDialog
@@ -55,6 +56,16 @@ from desktop.ui.widgets import (
 
 ENTRY_COLUMNS = (N_("Số"), N_("Ngày ghi"), N_("Nội dung"), N_("Tình trạng"), N_("Người ghi"))
 PAGE = 200
+
+
+def closing_line(volume: VolumeView) -> str:
+    """The year-end closing line of a volume, worded as the printed book words it."""
+    k = volume.closing or {}
+    return _("Quyển số {no}: {pages} trang, đã ghi {entries} mục (từ số {first} đến số "
+             "{last}), trong đó {voided} số bị hủy.").format(
+        no=f"{volume.volume_no:02d}", pages=k.get("pages", 0), entries=k.get("entries", 0),
+        first=f"{k.get('first_number', 0):02d}", last=f"{k.get('last_number', 0):02d}",
+        voided=k.get("voided", 0))
 
 
 def entry_summary(entry: EntryView) -> str:
@@ -268,6 +279,7 @@ class LogbooksPage(QWidget):
         self.ctx = ctx
         self.setObjectName("logbooksPage")
         self.volumes: list[VolumeView] = []
+        self._wanted: tuple[str, int] | None = None  # the kind and year last asked for
         layout = QHBoxLayout(self)
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -291,6 +303,12 @@ class LogbooksPage(QWidget):
         lv.addWidget(self.volume_list, 1)
         self.kind_note = hint("")
         lv.addWidget(self.kind_note)
+        self.close_button = QPushButton(_("Khóa sổ cuối năm…"))
+        self.close_button.setObjectName("closeYear")
+        self.close_button.setToolTip(_("Ghi dòng tổng cộng (số trang, số mục, số bị hủy) vào "
+                                       "các quyển đang mở của sổ này trong năm đã chọn."))
+        self.close_button.setVisible(ctx.can("close_books"))
+        lv.addWidget(self.close_button)
         left.setFixedWidth(360)
         layout.addWidget(left)
 
@@ -298,6 +316,10 @@ class LogbooksPage(QWidget):
         rv = QVBoxLayout(right)
         self.volume_title = heading("", 12)
         rv.addWidget(self.volume_title)
+        self.closing_note = hint("")
+        self.closing_note.setObjectName("closingNote")
+        self.closing_note.setVisible(False)
+        rv.addWidget(self.closing_note)
         self.model = EntryTableModel(ctx.register, self)
         self.table = QTableView()
         self.table.setObjectName("entryTable")
@@ -312,6 +334,8 @@ class LogbooksPage(QWidget):
         rv.addWidget(self.table, 1)
         self.message = banner("ok")
         rv.addWidget(self.message)
+        self.error = banner("error")
+        rv.addWidget(self.error)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(_("Thêm mục…"))
         self.add_button.setObjectName("addEntry")
@@ -330,13 +354,14 @@ class LogbooksPage(QWidget):
         rv.addLayout(buttons)
         layout.addWidget(right, 1)
 
-        self.kind.currentIndexChanged.connect(self.load_volumes)
-        self.year.valueChanged.connect(self.load_volumes)
+        self.kind.currentIndexChanged.connect(self._book_changed)
+        self.year.valueChanged.connect(self._book_changed)
         self.volume_list.currentRowChanged.connect(self._volume_chosen)
         self.add_button.clicked.connect(self.add_entry)
         self.void_button.clicked.connect(self.void_entry)
         self.correct_button.clicked.connect(self.correct_entry)
         self.print_button.clicked.connect(self.print_volume)
+        self.close_button.clicked.connect(self.close_year)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
 
@@ -349,6 +374,11 @@ class LogbooksPage(QWidget):
     def select_kind(self, code: str) -> None:
         self.kind.setCurrentIndex(max(0, self.kind.findData(code)))
 
+    def _book_changed(self) -> None:
+        show_banner(self.message, "")  # what was said was about the other book or year
+        show_banner(self.error, "")
+        self.load_volumes()
+
     def load_volumes(self) -> None:
         kind, year = self.current_kind(), self.year.value()
         book = self.ctx.catalogue.book_kind(kind)
@@ -356,10 +386,14 @@ class LogbooksPage(QWidget):
         self.add_button.setEnabled(book.group != "tracking")
         self.add_button.setToolTip(_("Sổ theo dõi hồ sơ được ghi tự động khi tiếp nhận.")
                                    if book.group == "tracking" else "")
+        self._wanted = (kind, year)
         run_op(lambda c: self.ctx.register.volumes(kind, year),
-               on_success=self._volumes_loaded, parent=self)
+               on_success=lambda volumes: self._volumes_loaded(volumes, (kind, year)),
+               parent=self)
 
-    def _volumes_loaded(self, volumes: list[VolumeView]) -> None:
+    def _volumes_loaded(self, volumes: list[VolumeView], key: tuple[str, int]) -> None:
+        if key != self._wanted:
+            return  # reads run side by side: an earlier kind or year answered late
         self.volumes = volumes
         self.volume_list.clear()
         for v in volumes:
@@ -375,6 +409,7 @@ class LogbooksPage(QWidget):
         else:
             self.volume_title.setText(_("Chưa có quyển nào năm {year}.").format(
                 year=self.year.value()))
+            self.closing_note.setVisible(False)
             self.model.set_volume(None)
         self._update_buttons()
 
@@ -388,6 +423,10 @@ class LogbooksPage(QWidget):
             return
         self.volume_title.setText(_("{book} — năm {year}, quyển số {no}").format(
             book=self.kind.currentText(), year=v.year, no=f"{v.volume_no:02d}"))
+        if v.closed_at is not None:
+            self.closing_note.setText(_("Đã khóa sổ ngày {day}. {line}").format(
+                day=fmt_date(v.closed_at), line=closing_line(v)))
+        self.closing_note.setVisible(v.closed_at is not None)
         self.model.set_volume(v.uid)
         self._update_buttons()
 
@@ -405,8 +444,10 @@ class LogbooksPage(QWidget):
         self.correct_button.setEnabled(entry is not None and entry.voided_at is None
                                        and editable)
         self.print_button.setEnabled(self.current_volume() is not None)
+        self.close_button.setEnabled(any(v.closed_at is None for v in self.volumes))
 
     def _reload_after(self, message: str) -> None:
+        show_banner(self.error, "")
         show_banner(self.message, message)
         self.ctx.bus.register_changed.emit()
         self.load_volumes()
@@ -439,6 +480,42 @@ class LogbooksPage(QWidget):
         dialog = EntryDialog(self.ctx, entry.book_kind, self, correct=entry)
         if self.ask(dialog) and dialog.entry is not None:
             self._reload_after(_("Đã ghi sửa đổi: {label}").format(label=dialog.entry.label))
+
+    def close_year(self) -> None:
+        """Year-end closing: the register says what it would close (or why not), the officer
+        confirms, then the closing lines are shown."""
+        kind, year, reg = self.current_kind(), self.year.value(), self.ctx.register
+        show_banner(self.message, "")
+        show_banner(self.error, "")
+        run_op(lambda c: reg.volumes_to_close(kind, year),
+               on_success=lambda volumes: self._confirm_closing(kind, year, volumes),
+               on_failure=self._failed, parent=self)
+
+    def _confirm_closing(self, kind: str, year: int, volumes: list[VolumeView]) -> None:
+        book = self.ctx.catalogue.book_kind(kind).name
+        numbers = ", ".join(f"{v.volume_no:02d}" for v in volumes)
+        entries = sum(v.last_number - v.first_number + 1 for v in volumes)
+        question = _("Khóa sổ cuối năm: {book}, năm {year}?\n\nQuyển số {numbers} ({n} mục) "
+                     "sẽ được khóa và ghi dòng tổng cộng: số trang, số mục, số bị hủy. Sau khi "
+                     "khóa, không ghi thêm được vào sổ năm {year}. Không thể mở lại sổ đã "
+                     "khóa.").format(book=book, year=year, numbers=numbers, n=entries)
+        if not widgets.confirm(self, question, _("Khóa sổ"), _("Không")):
+            return
+        reg, actor = self.ctx.register, self.ctx.user.username
+
+        def closed(done: list[VolumeView]) -> None:
+            self._reload_after("\n".join(
+                [_("Đã khóa {book} năm {year}.").format(book=book, year=year)]
+                + [closing_line(v) for v in done]))
+
+        run_op(lambda c: reg.close_year(kind, year, actor), on_success=closed,
+               on_failure=self._failed, parent=self, kind="write")
+
+    def _failed(self, exc: BaseException) -> None:
+        if is_known(exc):
+            show_banner(self.error, user_message(exc))
+        else:
+            report(self, exc)
 
     def print_volume(self) -> None:
         v = self.current_volume()

@@ -1,10 +1,13 @@
-"""Log in with a local account (passwords checked by the register with scrypt, in a worker)."""
+"""Log in with a local account (passwords checked by the register with scrypt, in a worker).
+
+The dialog may show before the register is open (the desktop opens it in a worker meanwhile):
+a login asked for then waits, saying so, and goes ahead once `register_ready` hands it over.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.register.views import AccountView
 from desktop.ui import settings as opts
 from desktop.ui.errors import is_known, report, user_message
 from desktop.ui.i18n import _
@@ -20,14 +23,20 @@ from desktop.ui.qt import (
 )
 from desktop.ui.widgets import banner, heading, show_banner
 
+if TYPE_CHECKING:
+    from desktop.register.views import AccountView
+
 
 class LoginDialog(QDialog):
+    """`register` is None while the register is still opening."""
+
     def __init__(self, register: Any, settings: opts.UiSettings, office_name: str = "",
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.register = register
         self.settings = settings
         self.user: AccountView | None = None
+        self.waiting = False  # a login was asked for before the register was open
         self.setObjectName("loginDialog")
         self.setWindowTitle(_("Đăng nhập — motcua"))
         self.setMinimumWidth(420)
@@ -46,6 +55,9 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         self.error = banner("error")
         layout.addWidget(self.error)
+        self.opening = banner("info")
+        self.opening.setObjectName("registerOpening")
+        layout.addWidget(self.opening)
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton(_("Đăng nhập"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("loginButton")
@@ -62,8 +74,24 @@ class LoginDialog(QDialog):
             show_banner(self.error, _("Hãy nhập tên đăng nhập và mật khẩu."))
             return
         self.ok.setEnabled(False)
-        run_op(lambda ctx: self.register.authenticate(username, password),
+        show_banner(self.error, "")
+        if self.register is None:
+            self.waiting = True
+            show_banner(self.opening, _("Đang mở sổ đăng ký…"))
+            return
+        register = self.register
+        run_op(lambda ctx: register.authenticate(username, password),
                on_success=self._done, on_failure=self._failed, parent=self)
+
+    def register_ready(self, register: Any) -> None:
+        """The register is open: a login asked for meanwhile goes ahead now, with what the
+        fields hold now."""
+        self.register = register
+        show_banner(self.opening, "")
+        if self.waiting:
+            self.waiting = False
+            self.ok.setEnabled(True)
+            self.attempt()
 
     def _done(self, user: AccountView) -> None:
         self.user = user

@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
                                          "openReports")
         self.sync_action = action(_("Đồng bộ ngay"), self.sync_now, "F5", "syncNow")
         action(_("Cài đặt"), self.open_settings, None, "settings")
+        action(_("Đổi mật khẩu"), self.change_password, None, "changePassword")
         action(_("Đăng xuất"), self.logout_requested.emit, None, "logout")
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -310,6 +311,14 @@ class MainWindow(QMainWindow):
 
         if self.ctx is not None:
             SettingsDialog(self.ctx, self).exec()
+
+    def change_password(self) -> None:
+        from desktop.ui.settings_dialog import change_own_password
+
+        if self.ctx is not None:
+            self.password_dialog = change_own_password(self.ctx, self)
+            self.password_dialog.accepted.connect(
+                lambda: self.status.showMessage(_("Đã đổi mật khẩu."), 10_000))
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
         if self.ui_settings is not None:

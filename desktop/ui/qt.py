@@ -37,6 +37,7 @@ from PyQt6.QtCore import (
     QTime,
     QTimer,
     QtMsgType,
+    QTranslator,
     QUrl,
     pyqtSignal,
     pyqtSlot,

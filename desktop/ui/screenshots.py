@@ -91,13 +91,14 @@ class Shooter:
 
     def run(self) -> None:
         from desktop.app import build
-        from desktop.ui import i18n
+        from desktop.ui import i18n, qt_translations
         from desktop.ui import settings as opts
 
         app, _controller = build(["motcua-screenshots"])
         settings = opts.UiSettings()
         settings.set(opts.LANGUAGE, self.args.lang)
         i18n.set_language(self.args.lang)
+        qt_translations.set_qt_language(app, self.args.lang)
         self.app = app
         self.first_start()
         reg = self.demo_register()
@@ -229,6 +230,13 @@ class Shooter:
         self.settle()
         books.year.setValue(2026)
         self.shot(window, "logbooks")
+        books.close_button.click()  # 20 November: refused, the year is not over
+        self.shot(window, "logbooks-closing-refused")
+        books.year.setValue(2025)
+        self.shot(window, "logbooks-closed-year")
+        window.change_password()
+        self.shot(window.password_dialog, "change-password")
+        window.password_dialog.close()
 
         receive = ReceiveDialog(ctx, window)
         receive.show()
@@ -291,6 +299,8 @@ class Shooter:
                 print(f"print preview skipped: {exc}", file=sys.stderr)
             dossier.close()
 
+        if any(a.username == "tp.phuong" and a.active for a in reg.accounts()):
+            reg.set_active("tp.phuong", False, "admin")  # a transferred officer
         dialog = SettingsDialog(ctx, window)
         dialog.show()
         self.shot(dialog, "settings-general")
@@ -299,7 +309,10 @@ class Shooter:
             if index < dialog.tabs.count():
                 dialog.tabs.setCurrentIndex(index)
                 self.shot(dialog, name)
+        select_account(dialog, "tp.phuong")
+        self.shot(dialog, "settings-accounts-deactivated-selected")
         dialog.close()
+        self.qt_message_box(window)
         window.close()
 
         officer = self.context(reg, settings, "tn.hoa")
@@ -323,6 +336,27 @@ class Shooter:
         bug.show()
         self.shot(bug, "unexpected-error")
         bug.close()
+
+
+    def qt_message_box(self, parent: Any) -> None:
+        """A question Qt itself asks (a file dialog's), with Qt's standard buttons."""
+        from desktop.ui.qt import QApplication, QMessageBox
+
+        text = QApplication.translate(
+            "QFileDialog", "%1 already exists.\nDo you want to replace it?").replace(
+            "%1", "000.00.01.H29-261120-0001.pdf")
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Warning, "motcua", text,
+                          buttons.Yes | buttons.No | buttons.Cancel, parent)
+        box.show()
+        self.shot(box, "qt-message-box")
+        box.close()
+
+
+def select_account(dialog: Any, username: str) -> None:
+    for row, account in enumerate(dialog.accounts_shown):
+        if account.username == username:
+            dialog.accounts_table.selectRow(row)
 
 
 class _StubRegister:

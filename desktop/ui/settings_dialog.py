@@ -4,17 +4,21 @@ administrator, the office's rules kept in the register (cut-off hour, calendar, 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from desktop.register.accounts import ROLES
+from desktop.register.accounts import ROLES, AccountChange, check_password_strength
 from desktop.register.calendar import CalendarOverride
+from desktop.register.errors import RegisterError
 from desktop.register.ui_support import backup_now
 from desktop.register.views import AccountView
 from desktop.ui import settings as opts
+from desktop.ui import widgets
 from desktop.ui.context import AppContext
 from desktop.ui.errors import is_known, report, user_message
-from desktop.ui.i18n import LANGUAGES, _, pair
+from desktop.ui.forms_dialog import Field, StepDialog
+from desktop.ui.i18n import LANGUAGES, _, lang, pair
 from desktop.ui.ops import run_op
 from desktop.ui.qt import (
     QComboBox,
@@ -37,7 +41,7 @@ from desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from desktop.ui.widgets import banner, hint, show_banner
+from desktop.ui.widgets import banner, fmt_dt, heading, hint, show_banner
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +51,93 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     table.horizontalHeader().setSectionResizeMode(len(headers) - 1,
                                                   QHeaderView.ResizeMode.Stretch)
     return table
+
+
+class PasswordDialog(QDialog):
+    """A new password typed twice (and the current one, to change one's own); `save(current,
+    new)` runs in the write worker and the dialog closes only when it succeeded."""
+
+    def __init__(self, title: str, intro: str, save: Callable[[str, str], None],
+                 parent: QWidget | None = None, *, ask_current: bool = False):
+        super().__init__(parent)
+        self.setObjectName("passwordDialog")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self._save = save
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(title, 13))
+        layout.addWidget(hint(intro))
+        form = QFormLayout()
+        self.current = QLineEdit()
+        self.current.setObjectName("currentPassword")
+        self.password = QLineEdit()
+        self.password.setObjectName("newPassword")
+        self.password2 = QLineEdit()
+        self.password2.setObjectName("newPassword2")
+        for edit in (self.current, self.password, self.password2):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        if ask_current:
+            form.addRow(_("Mật khẩu hiện tại"), self.current)
+        form.addRow(_("Mật khẩu mới (ít nhất 8 ký tự)"), self.password)
+        form.addRow(_("Nhập lại mật khẩu mới"), self.password2)
+        layout.addLayout(form)
+        self.error = banner("error")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton(_("Lưu mật khẩu"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("savePassword")
+        self.ok.setDefault(True)
+        cancel = buttons.addButton(_("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        (self.current if ask_current else self.password).setFocus()
+
+    def save(self) -> None:
+        try:
+            check_password_strength(self.password.text())
+        except RegisterError as exc:
+            show_banner(self.error, exc.message(lang()))
+            return
+        if self.password.text() != self.password2.text():
+            show_banner(self.error, _("Hai lần nhập mật khẩu không giống nhau."))
+            return
+        current, new = self.current.text(), self.password.text()
+        self.ok.setEnabled(False)
+        run_op(lambda c: self._save(current, new), on_success=lambda _r: self.accept(),
+               on_failure=self._failed, parent=self, kind="write")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok.setEnabled(True)
+        if not is_known(exc):
+            report(self, exc)
+            return
+        show_banner(self.error, user_message(exc))
+
+
+def change_own_password(ctx: AppContext, parent: QWidget) -> PasswordDialog:
+    """Open (window-modal) the logged-in user's "Đổi mật khẩu" dialog."""
+    reg, user = ctx.register, ctx.user.username
+    dialog = PasswordDialog(
+        _("Đổi mật khẩu"),
+        _("Tài khoản {user}. Mật khẩu mới dùng từ lần đăng nhập sau; không cho ai biết "
+          "mật khẩu của mình.").format(user=user),
+        lambda current, new: reg.change_password(user, current, new), parent,
+        ask_current=True)
+    dialog.open()
+    return dialog
 
 
 class SettingsDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.accounts_shown: list[AccountView] = []
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Cài đặt"))
         self.resize(820, 600)
@@ -187,9 +269,28 @@ class SettingsDialog(QDialog):
     def _accounts(self) -> None:
         page = QWidget()
         v = QVBoxLayout(page)
-        self.accounts_table = _table([_("Tên đăng nhập"), _("Họ tên"), _("Vai trò")])
+        self.accounts_table = _table([_("Tên đăng nhập"), _("Họ tên"), _("Vai trò"),
+                                      _("Trạng thái"), _("Thay đổi gần nhất")])
         self.accounts_table.setObjectName("accountsTable")
+        self.accounts_table.itemSelectionChanged.connect(self._account_buttons)
         v.addWidget(self.accounts_table, 1)
+        row = QHBoxLayout()
+        self.reset_button = QPushButton(_("Đặt lại mật khẩu…"))
+        self.reset_button.setObjectName("resetPassword")
+        self.reset_button.clicked.connect(self.reset_password)
+        self.role_button = QPushButton(_("Đổi vai trò…"))
+        self.role_button.setObjectName("changeRole")
+        self.role_button.clicked.connect(self.change_role)
+        self.active_button = QPushButton(_("Khóa tài khoản…"))
+        self.active_button.setObjectName("toggleActive")
+        self.active_button.clicked.connect(self.toggle_active)
+        for b in (self.reset_button, self.role_button, self.active_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        v.addLayout(row)
+        v.addWidget(hint(_("Tài khoản không bao giờ bị xóa: người đã chuyển công tác thì khóa "
+                           "tài khoản, những gì họ đã ghi vẫn giữ nguyên tên họ.")))
+        v.addWidget(heading(_("Tạo tài khoản mới"), 11))
         form = QFormLayout()
         self.new_username = QLineEdit()
         self.new_username.setObjectName("newUsername")
@@ -232,18 +333,55 @@ class SettingsDialog(QDialog):
         table.resizeColumnsToContents()
 
     def load_accounts(self) -> None:
-        run_op(lambda c: self.ctx.register.accounts(), on_success=self._account_rows,
-               parent=self)
+        reg = self.ctx.register
+        run_op(lambda c: (reg.accounts(), reg.account_changes()),
+               on_success=self._account_rows, parent=self)
 
-    def _account_rows(self, rows: list[AccountView]) -> None:
+    def _account_rows(self, loaded: tuple[list[AccountView], list[AccountChange]]) -> None:
         table = self.accounts_table
         if table is None:
             return
+        rows, changes = loaded
+        last = {c.username: c for c in changes}
+        selected = self.selected_account()
+        self.accounts_shown = rows
         table.setRowCount(len(rows))
         for i, a in enumerate(rows):
             role = pair(*ROLES.get(a.role, (a.role, a.role)))
-            for col, value in enumerate((a.username, a.full_name, role)):
-                table.setItem(i, col, QTableWidgetItem(value))
+            state = _("Đang dùng") if a.active else _("Đã khóa")
+            change = last.get(a.username)
+            when = _("{when} · {what} (bởi {actor})").format(
+                when=fmt_dt(change.at), what=change.describe(lang()),
+                actor=change.actor) if change else ""
+            for col, value in enumerate((a.username, a.full_name, role, state, when)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if not a.active:
+                    item.setForeground(widgets.MUTED_FG)
+                table.setItem(i, col, item)
+            if selected is not None and a.username == selected.username:
+                table.selectRow(i)
+        table.resizeColumnsToContents()
+        self._account_buttons()
+
+    def selected_account(self) -> AccountView | None:
+        items = self.accounts_table.selectedItems() if self.accounts_table is not None else []
+        if not items or items[0].row() >= len(self.accounts_shown):
+            return None
+        return self.accounts_shown[items[0].row()]
+
+    def _account_buttons(self) -> None:
+        # The register decides what may change (the last administrator, one's own account);
+        # one's own password is changed with "Đổi mật khẩu", which asks for the current one.
+        account = self.selected_account()
+        own = account is not None and account.username == self.ctx.user.username
+        self.reset_button.setEnabled(account is not None and not own)
+        self.reset_button.setToolTip(_("Mật khẩu của chính mình: dùng nút «Đổi mật khẩu» trên "
+                                       "thanh công cụ.") if own else "")
+        self.role_button.setEnabled(account is not None)
+        self.active_button.setEnabled(account is not None)
+        self.active_button.setText(_("Mở khóa tài khoản…") if account is not None
+                                   and not account.active else _("Khóa tài khoản…"))
 
     def _failed(self, exc: BaseException) -> None:
         if is_known(exc):
@@ -268,6 +406,69 @@ class SettingsDialog(QDialog):
         run_op(lambda c: self.ctx.register.set_calendar_override(day, kind, reason, source,
                                                                  actor),
                on_success=done, on_failure=self._failed, parent=self, kind="write")
+
+    def ask(self, dialog: QDialog) -> bool:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def _account_write(self, work: Callable[[], Any], done_text: str) -> None:
+        def done(_r: Any) -> None:
+            self._ok(done_text)
+            self.load_accounts()
+
+        run_op(lambda c: work(), on_success=done, on_failure=self._failed, parent=self,
+               kind="write")
+
+    def reset_password(self) -> None:
+        account, reg, actor = self.selected_account(), self.ctx.register, self.ctx.user.username
+        if account is None:
+            return
+        dialog = PasswordDialog(
+            _("Đặt lại mật khẩu cho {user}").format(user=account.username),
+            _("{name} sẽ đăng nhập bằng mật khẩu mới này. Hãy báo trực tiếp cho người đó và "
+              "nhắc họ tự đổi mật khẩu sau khi đăng nhập.").format(name=account.full_name),
+            lambda _current, new: reg.reset_password(account.username, new, actor), self)
+        if self.ask(dialog):
+            self._ok(_("Đã đặt lại mật khẩu cho {user}.").format(user=account.username))
+            self.load_accounts()
+
+    def change_role(self) -> None:
+        account, reg, actor = self.selected_account(), self.ctx.register, self.ctx.user.username
+        if account is None:
+            return
+        dialog = StepDialog(
+            _("Đổi vai trò của {user}").format(user=account.username),
+            [Field("role", _("Vai trò mới"), "choice", required=True, default=account.role,
+                   options=[(code, pair(vi, en)) for code, (vi, en) in ROLES.items()])],
+            self, intro=_("Vai trò quyết định những việc {name} được làm; vai trò mới có hiệu "
+                          "lực từ lần đăng nhập sau.").format(name=account.full_name),
+            ok_text=_("Đổi vai trò"))
+        if not self.ask(dialog):
+            return
+        role = str(dialog.values()["role"])
+        label = pair(*ROLES.get(role, (role, role)))
+        self._account_write(lambda: reg.set_role(account.username, role, actor),
+                            _("{user} nay có vai trò {role}.").format(user=account.username,
+                                                                      role=label))
+
+    def toggle_active(self) -> None:
+        account, reg, actor = self.selected_account(), self.ctx.register, self.ctx.user.username
+        if account is None:
+            return
+        if account.active:
+            question = _("Khóa tài khoản {user} ({name})?\n\nNgười này sẽ không đăng nhập được "
+                         "nữa. Hồ sơ và sổ họ đã ghi vẫn giữ nguyên tên họ; có thể mở khóa "
+                         "lại sau.").format(user=account.username, name=account.full_name)
+            yes, done = _("Khóa tài khoản"), _("Đã khóa tài khoản {user}.")
+        else:
+            question = _("Mở khóa tài khoản {user} ({name})? Người này sẽ đăng nhập lại được "
+                         "bằng mật khẩu cũ.").format(user=account.username,
+                                                    name=account.full_name)
+            yes, done = _("Mở khóa"), _("Đã mở khóa tài khoản {user}.")
+        if not widgets.confirm(self, question, yes, _("Không")):
+            return
+        active = not account.active
+        self._account_write(lambda: reg.set_active(account.username, active, actor),
+                            done.format(user=account.username))
 
     def create_account(self) -> None:
         values = (self.new_username.text(), self.new_full_name.text(),

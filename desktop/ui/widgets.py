@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.ui.i18n import _
 from desktop.ui.qt import (
     QAbstractItemView,
@@ -38,12 +37,18 @@ MUTED_FG = QColor("#5f6368")
 
 
 def fmt_dt(value: datetime | None) -> str:
+    # Imported here, not with this module: the login shown at start-up needs none of the
+    # register's lifecycle (nor the event hashing it imports).
+    from desktop.register.lifecycle import LOCAL_TZ
+
     if value is None:
         return ""
     return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def fmt_date(value: datetime | None) -> str:
+    from desktop.register.lifecycle import LOCAL_TZ
+
     if value is None:
         return ""
     return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
