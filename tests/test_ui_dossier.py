@@ -195,10 +195,12 @@ def test_any_form_of_the_dossier_can_be_reprinted(qtbot: Any, make_ctx: Any, rec
 
 
 @pytest.mark.parametrize(("user", "offered", "not_offered"), [
-    ("tn.hoa", {"refuse", "return_result", "withdraw", "stop"}, {"process", "reschedule"}),
-    ("tp.duc", {"process", "reschedule", "request_financial"}, {"refuse", "withdraw", "stop"}),
+    ("tn.hoa", {"refuse", "return_result", "withdraw", "stop", "correct_details"},
+     {"process", "reschedule"}),
+    ("tp.duc", {"process", "reschedule", "request_financial"},
+     {"refuse", "withdraw", "stop", "correct_details"}),
     ("ld.son", {"process", "reschedule", "hand_over"},
-     {"refuse", "request_supplement", "withdraw", "fee"}),
+     {"refuse", "request_supplement", "withdraw", "fee", "correct_details"}),
 ])
 def test_a_role_is_offered_only_what_it_may_do(qtbot: Any, make_ctx: Any, received: Any,
                                                user: str, offered: set[str],
@@ -214,3 +216,43 @@ def test_an_unknown_code_is_said_plainly(qtbot: Any, make_ctx: Any,
     qtbot.addWidget(window)
     wait_ops(qtbot)
     assert ui_errors == [("message", "Không tìm thấy hồ sơ 000.00.01.H29-261116-9999.")]
+
+
+def test_a_typing_error_in_the_applicant_is_corrected_with_a_reason_and_found_by_search(
+        qtbot: Any, make_ctx: Any, register: Any, received: Any) -> None:
+    window = open_window(qtbot, make_ctx("tn.hoa"), received.code)
+    before = register.get(received.code).details["applicant"]
+    step(qtbot, window, "correct_details", {"full_name": "Đặng Thị Thu Hương",
+                                            "phone": "0987654321",
+                                            "reason": "Gõ nhầm tên khi tiếp nhận"})
+    view = register.get(received.code)
+    assert view.applicant_name == "Đặng Thị Thu Hương"
+    assert view.details["applicant"]["phone"] == "0987654321"
+    assert view.details["applicant"]["id_number"] == before["id_number"]  # untouched
+    last = register.history(received.code)[-1]
+    assert last.kind == "dossier.details_corrected"
+    assert last.payload["reason"] == "Gõ nhầm tên khi tiếp nhận"
+    assert set(last.payload["applicant"]) == {"full_name", "phone"}  # only what changed
+    assert [r.code for r in register.search("dang thi thu h")] == [received.code]
+    assert received.code not in [r.code for r in register.search(before["full_name"])]
+    assert register.check().ok  # the rebuilt projection and search index agree
+
+
+def test_a_correction_that_changes_nothing_or_is_invalid_writes_nothing(
+        qtbot: Any, make_ctx: Any, register: Any, received: Any,
+        ui_errors: list[tuple[str, str]]) -> None:
+    from desktop.register.errors import ValidationError
+    from desktop.register.views import ApplicantInput
+
+    before = len(register.history(received.code))
+    same = ApplicantInput(**{k: v for k, v in register.get(received.code).details[
+        "applicant"].items() if k in ("full_name", "id_number", "birth_date", "sex", "address",
+                                      "phone", "email")})
+    with pytest.raises(ValidationError, match="không thay đổi"):
+        register.correct_applicant(received.code, same, "Kiểm tra", "tn.hoa")
+    with pytest.raises(ValidationError):
+        register.correct_applicant(received.code, ApplicantInput("Nguyễn Văn A",
+                                   id_number="12345"), "Sai số", "tn.hoa")
+    with pytest.raises(ValidationError):
+        register.correct_applicant(received.code, ApplicantInput("Nguyễn Văn A"), "", "tn.hoa")
+    assert len(register.history(received.code)) == before

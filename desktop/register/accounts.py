@@ -22,7 +22,7 @@ ROLES: dict[str, tuple[str, str]] = {
 PERMISSIONS: dict[str, frozenset[str]] = {
     "receiving": frozenset({"receive", "refuse", "request_supplement", "receive_supplement",
                             "return_result", "rate", "complain", "withdraw", "stop", "print",
-                            "hand_over", "fee"}),
+                            "hand_over", "fee", "correct_details"}),
     "processing": frozenset({"hand_over", "request_supplement", "receive_supplement",
                              "process", "request_financial", "fee", "reschedule", "print",
                              "logbook", "certify", "complain"}),
@@ -32,7 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                         "return_result", "rate", "complain", "withdraw", "stop", "print",
                         "hand_over", "fee", "process", "request_financial", "reschedule",
                         "logbook", "certify", "reports", "settings", "accounts",
-                        "calendar", "close_books"}),
+                        "calendar", "close_books", "correct_details"}),
 }
 
 # What can happen to an account, as the audit trail words it (Vietnamese, English).

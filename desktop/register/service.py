@@ -748,6 +748,28 @@ class Register:
                                             required=True)}
         return self._step(ref, Kind.COMPLAINED, payload, actor, at)
 
+    def correct_applicant(self, ref: str, applicant: ApplicantInput, reason: str, actor: str,
+                          at: datetime | None = None) -> tuple[DossierView, list]:
+        """Sửa thông tin người nộp: a typing error fixed, with its reason, before the result
+        is returned. The event holds only the fields that change; returns the dossier and the
+        identification-number warnings, like a receipt."""
+        reason = validate_text(reason, field="reason", max_len=1000, required=True)
+        today = (at or self.clock()).astimezone(LOCAL_TZ).date()
+        fixed, warnings = self._validate_applicant(applicant, "applicant", today)
+        for key in ("id_number", "birth_date", "sex", "address", "phone", "email"):
+            fixed.setdefault(key, "")  # a field left empty is cleared
+
+        def prepare(state: dict[str, Any], _moment: datetime) -> dict[str, Any]:
+            before = state["details"].get("applicant", {})
+            changes = {k: v for k, v in fixed.items() if (before.get(k) or "") != v}
+            if not changes:
+                raise ValidationError("Thông tin người nộp không thay đổi.",
+                                      "The applicant's details are unchanged.",
+                                      field="applicant")
+            return {"applicant": changes, "reason": reason}
+
+        return self._step(ref, Kind.DETAILS_CORRECTED, {}, actor, at, prepare), warnings
+
     def record_printed(self, ref: str, form: str, actor: str) -> DossierView:
         return self._step(ref, Kind.PRINTED, {"form": form}, actor)
 

@@ -73,6 +73,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Stop at the applicant's request (form 05)", "stop"),
     ActionSpec("complain", "complain", Kind.COMPLAINED, "Ghi nhận phản ánh, kiến nghị",
                "Record a complaint"),
+    ActionSpec("correct_details", "correct_details", Kind.DETAILS_CORRECTED,
+               "Sửa thông tin người nộp", "Correct the applicant's details"),
     ActionSpec("logbook", "logbook", None, "Ghi vào sổ hộ tịch / chứng thực",
                "Enter in the civil-status / certification book"),
 )

@@ -18,7 +18,7 @@ from desktop.register.ui_support import (
     printable_forms,
     sync_summary,
 )
-from desktop.register.views import DossierView, EventView
+from desktop.register.views import ApplicantInput, DossierView, EventView
 from desktop.ui.context import AppContext
 from desktop.ui.forms_dialog import Field, StepDialog
 from desktop.ui.i18n import N_, _, lang, pair
@@ -111,6 +111,9 @@ def event_detail(e: EventView) -> str:
         return str(p.get("form", ""))
     if e.kind == Kind.SUPPLEMENT_RECEIVED:
         return _("Hạn mới {due}").format(due=fmt_dt(_parse(p.get("new_due_at"))))
+    if e.kind == Kind.DETAILS_CORRECTED:
+        changed = ", ".join(f"{v or '—'}" for v in (p.get("applicant") or {}).values())
+        return f"{changed} — {p.get('reason', '')}"
     return ""
 
 
@@ -536,6 +539,23 @@ class DossierWindow(QDialog):
         if key == "complain":
             return StepDialog(title, [Field("content", _("Nội dung phản ánh, kiến nghị"),
                                             "multiline", required=True)], self)
+        if key == "correct_details":
+            who = view.details.get("applicant", {}) or {}
+            born = who.get("birth_date") or ""
+            if born:
+                born = _dmy(born)
+            return StepDialog(title, [
+                Field("full_name", _("Họ, chữ đệm, tên"), required=True,
+                      default=who.get("full_name", view.applicant_name)),
+                Field("id_number", _("Số định danh cá nhân"), default=who.get("id_number", "")),
+                Field("birth_date", _("Ngày sinh (ngày/tháng/năm)"), default=born),
+                Field("address", _("Địa chỉ"), default=who.get("address", "")),
+                Field("phone", _("Điện thoại"), default=who.get("phone", "")),
+                Field("email", _("Thư điện tử"), default=who.get("email", "")),
+                Field("reason", _("Lý do sửa"), "multiline", required=True)], self,
+                intro=_("Sửa lỗi ghi chép thông tin người nộp. Lần sửa được ghi vào lịch sử "
+                        "hồ sơ cùng lý do; hãy in lại giấy tiếp nhận nếu cần."),
+                ok_text=_("Ghi nhận sửa đổi"))
         return None
 
     def rating_dialog(self) -> StepDialog:
@@ -588,6 +608,14 @@ class DossierWindow(QDialog):
                 return reg.stop(ref, values["reason"], actor, stage=values.get("stage", ""))
             if key == "complain":
                 return reg.complain(ref, values["content"], actor)
+            if key == "correct_details":
+                who = view.details.get("applicant", {}) or {}
+                applicant = ApplicantInput(
+                    full_name=values["full_name"], id_number=values.get("id_number") or None,
+                    birth_date=values.get("birth_date") or None, sex=who.get("sex"),
+                    address=values.get("address") or None, phone=values.get("phone") or None,
+                    email=values.get("email") or None)
+                return reg.correct_applicant(ref, applicant, values["reason"], actor)[0]
             raise ValueError(key)
 
         run_op(work, on_success=lambda v: self._performed(key, v), parent=self, kind="write")
