@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from desktop.register.textnorm import VIETNAMESE_LETTERS
 from desktop.ui.qt import QApplication, QFont, QFontDatabase, QRawFont
 from resources import resource_path
 
@@ -38,5 +37,7 @@ def load_fonts(app: QApplication) -> str:
 
 def missing_vietnamese_glyphs(path: str | None = None) -> str:
     """The Vietnamese letters the bundled UI font cannot draw (empty when it covers them)."""
+    from desktop.register.textnorm import VIETNAMESE_LETTERS  # not needed to start the app
+
     raw = QRawFont(path or str(resource_path("fonts", UI_FILES[0])), 12)
     return "".join(ch for ch in VIETNAMESE_LETTERS if not raw.supportsCharacter(ch))
