@@ -24,11 +24,12 @@ from desktop.ui import errors, fonts, i18n
 from desktop.ui import settings as opts
 from desktop.ui.i18n import _
 from desktop.ui.ops import run_op
-from desktop.ui.qt import QApplication, QDialog, QObject, Qt, QTimer, Signal
+from desktop.ui.qt import QApplication, QDialog, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 BACKUP_DELAY_MS = 60_000
 CHECK_DELAY_MS = 5_000
+OPEN_FALLBACK_MS = 250
 
 
 class AppController(QObject):
@@ -66,9 +67,9 @@ class AppController(QObject):
         early = peek(self.register_path or paths.register_path())
         if early.ready_for_login:
             self.show_login(early.office_name)
-        if not self.window.isVisible() or self.window.testAttribute(
-                Qt.WidgetAttribute.WA_DontShowOnScreen):
-            self._open_register()
+        # A window that is never painted (hidden, or a test's WA_DontShowOnScreen) opens it
+        # shortly anyway; opening twice is a no-op.
+        QTimer.singleShot(OPEN_FALLBACK_MS, self._open_register)
 
     def _open_register(self) -> None:
         if getattr(self, "_opening", False):

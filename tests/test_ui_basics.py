@@ -170,3 +170,19 @@ def test_the_desktop_defers_the_integrity_check_only_after_a_clean_close(home: P
     again = open_for_desktop(path, clock)
     assert again.full_check_done, "a failed deferred check forces the full one next time"
     again.register.close()
+
+
+def test_message_strips_show_markup_as_typed_and_the_placeholder_is_centred(qtbot: Any) -> None:
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.qt import Qt
+    from desktop.ui.widgets import banner, show_banner
+
+    strip = banner("error")
+    qtbot.addWidget(strip)
+    show_banner(strip, "<b>Nguyễn</b> &amp;")
+    strip.show()
+    assert strip.textFormat() == Qt.TextFormat.PlainText  # from its style sheet, once polished
+    window = MainWindow(None)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.placeholder.alignment() == Qt.AlignmentFlag.AlignCenter

@@ -29,11 +29,17 @@ from desktop.ui.qt import (
     Signal,
 )
 
-DUE_TODAY_BG = QColor("#fff3c4")
-OVERDUE_BG = QColor("#ffd9d6")
-OVERDUE_FG = QColor("#8a1c12")
-OK_FG = QColor("#1d6b2f")
-MUTED_FG = QColor("#5f6368")
+# Table colours, made on first use (module __getattr__): the first QColor builds every Qt.*
+# enum (~10 ms), which the login shown at start-up does without.
+_COLOURS = {"DUE_TODAY_BG": "#fff3c4", "OVERDUE_BG": "#ffd9d6", "OVERDUE_FG": "#8a1c12",
+            "OK_FG": "#1d6b2f", "MUTED_FG": "#5f6368"}
+
+
+def __getattr__(name: str) -> QColor:
+    if name not in _COLOURS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    colour = globals()[name] = QColor(_COLOURS[name])
+    return colour
 
 
 def fmt_dt(value: datetime | None) -> str:
@@ -135,13 +141,15 @@ def banner(kind: str = "warning") -> QLabel:
     """A coloured message strip (hidden until it has text)."""
     label = QLabel()
     label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
     colours = {"warning": ("#fff3c4", "#6b4e00", "#e6c65c"),
                "error": ("#ffd9d6", "#8a1c12", "#e8a39c"),
                "ok": ("#dff3e3", "#1d6b2f", "#9fd3ab"),
                "info": ("#e3eefc", "#1a4a85", "#a9c6ee")}[kind]
+    # Plain text (messages may quote what was typed), set through the style sheet so that the
+    # login shown at start-up builds no Qt.* enums (see MainWindow's placeholder).
     label.setStyleSheet(f"QLabel {{ background: {colours[0]}; color: {colours[1]}; "
-                        f"border: 1px solid {colours[2]}; border-radius: 4px; padding: 6px; }}")
+                        f"border: 1px solid {colours[2]}; border-radius: 4px; padding: 6px; "
+                        "qproperty-textFormat: PlainText; }")
     label.setVisible(False)
     return label
 
