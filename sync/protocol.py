@@ -59,9 +59,12 @@ class ProtocolError(ValueError):
     """A message that does not follow this wire format."""
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> str:
     """Deterministic JSON: sorted keys, no spaces, non-ASCII text kept as is."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(value)  # one encoder: json.dumps would build one per call
 
 
 def event_hash(event: Mapping[str, Any]) -> str:

@@ -120,8 +120,8 @@ def test_a_register_downgraded_by_hand_to_0001_upgrades_again(
     register.close()
     con = sqlite3.connect(register.path)
     with con:
-        con.execute("DROP TABLE dossier_search_vocab")
         con.execute("DROP TABLE dossier_search")
+        con.execute("DROP TABLE account_changes")
         con.execute("DROP TABLE accounts")
         con.execute("DROP INDEX ix_events_unacked")
         con.execute("UPDATE alembic_version SET version_num = '0001'")

@@ -8,13 +8,13 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from desktop.register.events import GENESIS_HASH, EventRecord, canonical_json
+from desktop.register.events import GENESIS_HASH, ROW_COLUMNS, EventRecord, canonical_json
 from desktop.register.lifecycle import apply
 from desktop.register.logbooks import apply_volume
 from desktop.register.projection import (
@@ -121,7 +121,7 @@ def _integrity_check(raw: sqlite3.Connection) -> tuple[list[str], float]:
 
 
 # Events are read as tuples in EventRecord's field order.
-_EVENT_COLUMNS = tuple(f.name for f in fields(EventRecord))
+_EVENT_COLUMNS = ROW_COLUMNS
 _EVENT_SELECT = f"SELECT {', '.join(_EVENT_COLUMNS)}"
 _UID, _STREAM, _STREAM_TYPE, _PAYLOAD, _DEVICE_ID, _DEVICE_SEQ, _PREV_HASH, _HASH = (
     _EVENT_COLUMNS.index(c) for c in ("uid", "stream", "stream_type", "payload", "device_id",

@@ -6,9 +6,9 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Callable
 from typing import Any
 
 from sync.protocol import EVENT_FIELDS, GENESIS_HASH, canonical_json, event_hash

@@ -183,3 +183,17 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     active: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[str] = mapped_column(String(32))
+
+
+class AccountChangeRow(Base):
+    """One line of the accounts' audit trail: who changed which account, when, and how."""
+
+    __tablename__ = "account_changes"
+    __table_args__ = (Index("ix_account_changes_username", "username"),
+                      {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(64), ForeignKey("accounts.username"))
+    change: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(16), nullable=True)

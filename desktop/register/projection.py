@@ -47,9 +47,9 @@ def to_row(state: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
 
 
 def values_of(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """to_row's values in column order, made fast for comparing with millions of stored rows.
-
-    Bools and IntEnums are left as they are: they compare equal to the ints to_row makes.
+    """to_row's values in column order (two columns or more), made fast for comparing with
+    millions of stored rows. Bools and IntEnums are left as they are: they compare equal to
+    the ints to_row makes.
     """
     get = itemgetter(*columns)
     json_at = [i for i, col in enumerate(columns) if col in _JSON_COLUMNS]

@@ -18,6 +18,13 @@ from sqlalchemy import Connection, event, func, insert, select, text, update
 from desktop import paths
 from desktop.register import backup as backup_mod
 from desktop.register import db, migrate
+from desktop.register.accounts import (
+    ROLES,
+    AccountChange,
+    can,
+    hash_password,
+    verify_password,
+)
 from desktop.register.calendar import CalendarOverride as CalendarDay
 from desktop.register.calendar import WorkingCalendar, load_overrides
 from desktop.register.catalogue import Catalogue, CatalogueSet, load_catalogue, parse_catalogue
@@ -30,7 +37,6 @@ from desktop.register.errors import (
 )
 from desktop.register.events import (
     GENESIS_HASH,
-    ROW_COLUMNS as EVENT_ROW_COLUMNS,
     EventRecord,
     canonical_json,
     new_uid,
@@ -39,7 +45,10 @@ from desktop.register.events import (
     seal,
     utc_iso,
 )
-from desktop.register.lifecycle import LOCAL_TZ, Kind, apply, check
+from desktop.register.events import (
+    ROW_COLUMNS as EVENT_ROW_COLUMNS,
+)
+from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES, Kind, apply, check
 from desktop.register.logbooks import (
     DEFAULT_CAPACITY,
     VolumeKind,
@@ -48,16 +57,9 @@ from desktop.register.logbooks import (
     closing_totals,
     volume_number,
 )
-from desktop.register.accounts import (
-    ROLES,
-    AccountChange,
-    can,
-    hash_password,
-    verify_password,
-)
-from desktop.register.lifecycle import OPEN_STATES
 from desktop.register.models import (
     Account,
+    AccountChangeRow,
     CalendarOverride,
     Dossier,
     Event,
@@ -66,7 +68,6 @@ from desktop.register.models import (
     Meta,
     RuleVersion,
 )
-from desktop.register.queries import DossierFilter, HomeCounts, count_rows, home_counts, list_rows
 from desktop.register.office import OfficeInfo, commune, province, validate_agency_id
 from desktop.register.projection import (
     DOSSIER_COLUMNS,
@@ -82,6 +83,7 @@ from desktop.register.projection import (
     search_body,
     to_row,
 )
+from desktop.register.queries import DossierFilter, HomeCounts, count_rows, home_counts, list_rows
 from desktop.register.textnorm import fold
 from desktop.register.validation import (
     validate_birth_date,
@@ -398,8 +400,6 @@ class Register:
 
     def catalogues(self) -> CatalogueSet:
         if self._catalogues is None:
-            import json
-
             with self._read() as conn:
                 rows = conn.execute(select(RuleVersion.content).where(
                     RuleVersion.kind == "catalogue")).scalars().all()
@@ -412,8 +412,9 @@ class Register:
 
     def calendar(self) -> WorkingCalendar:
         if self._calendar is None:
-            from desktop.register.calendar import OfficeHours
             from datetime import time as dtime
+
+            from desktop.register.calendar import OfficeHours
 
             hours = OfficeHours(cutoff=dtime(self.settings().cutoff_hour, 0))
             self._calendar = WorkingCalendar(self.calendar_overrides(), hours)
@@ -846,13 +847,12 @@ class Register:
                                    .order_by(d.id.desc()).limit(1)).scalar()
         if details is None:
             return None
-        import json
 
         return dict(json.loads(details).get("applicant", {}))
 
     # --- accounts ----------------------------------------------------------------------------
     # Accounts are local to this PC and never synced. Their audit trail (who changed which
-    # account, when) is kept as numbered "accounts.log." rows of the meta table.
+    # account, when) is the account_changes table.
 
     def has_accounts(self) -> bool:
         with self._read() as conn:
@@ -991,25 +991,20 @@ class Register:
 
     def account_changes(self, username: str | None = None) -> list[AccountChange]:
         """The accounts' audit trail, oldest first (of one account, or of all)."""
+        c = AccountChangeRow
+        query = select(c.at, c.username, c.change, c.actor, c.role).order_by(c.id)
+        if username is not None:
+            query = query.where(c.username == username)
         with self._read() as conn:
-            values = conn.execute(select(Meta.value).where(
-                Meta.key.startswith(_ACCOUNT_LOG)).order_by(Meta.key)).scalars().all()
-        changes = []
-        for value in values:
-            d = json.loads(value)
-            if username is None or d["username"] == username:
-                changes.append(AccountChange(parse_utc(d["at"]), d["username"], d["change"],
-                                             d["actor"], d.get("role")))
-        return changes
+            rows = conn.execute(query).all()
+        return [AccountChange(parse_utc(r.at), r.username, r.change, r.actor, r.role)
+                for r in rows]
 
     def _log_account_change(self, conn: Connection, username: str, change: str, actor: str,
                             role: str | None = None) -> None:
-        last = conn.execute(select(func.max(Meta.key)).where(
-            Meta.key.startswith(_ACCOUNT_LOG))).scalar()
-        number = int(last[len(_ACCOUNT_LOG):]) if last else 0
-        record = {"at": utc_iso(self.clock()), "username": username, "change": change,
-                  "actor": actor, "role": role}
-        self._set_meta(conn, {f"{_ACCOUNT_LOG}{number + 1:08d}": canonical_json(record)})
+        conn.execute(insert(AccountChangeRow), [{
+            "at": utc_iso(self.clock()), "username": username, "change": change,
+            "actor": actor, "role": role}])
 
     # --- logbooks ----------------------------------------------------------------------------
 
@@ -1423,9 +1418,6 @@ def _entry_view(v: dict[str, Any], e: dict[str, Any]) -> EntryView:
 
 
 # --- accounts: the rules every change to an account follows ----------------------------------
-
-_ACCOUNT_LOG = "accounts.log."  # meta keys of the accounts' audit trail, numbered from 1
-
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
