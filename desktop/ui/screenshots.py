@@ -279,7 +279,6 @@ class Shooter:
             dossier = DossierWindow(ctx, code, window)
             dossier.show()
             self.settle()
-            a = dossier.availability.get("return_result")
             dialog = dossier.step_dialog("request_supplement", dossier.view,
                                          dossier.availability["request_supplement"])
             if dialog is not None:
@@ -287,7 +286,13 @@ class Shooter:
                 dialog.show()
                 self.shot(dialog, "step-request-supplement")
                 dialog.close()
-            del a
+            dialog = dossier.step_dialog("correct_details", dossier.view,
+                                         dossier.availability["correct_details"])
+            if dialog is not None:
+                dialog.set_value("reason", "Gõ nhầm số điện thoại khi tiếp nhận")
+                dialog.show()
+                self.shot(dialog, "step-correct-applicant")
+                dialog.close()
             try:
                 data = make_form_pdf(reg, code, "receipt", None, "A4")
                 preview = PdfPreviewDialog(window, data, "Giấy tiếp nhận", f"{code}.pdf",
