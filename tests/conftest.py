@@ -240,6 +240,22 @@ def printed(home: Path) -> Path:
 
 
 @pytest.fixture
+def controller(qtbot: Any, qapp: Any, home: Path, clock: FixedClock, ui_settings: Any,
+               ui_errors: Any) -> Iterator[Any]:
+    """The application's start-up controller over `home/office.sqlite3` (not started)."""
+    from desktop.app import AppController
+
+    ctl = AppController(qapp, ui_settings, register_path=home / "office.sqlite3", clock=clock)
+    qtbot.addWidget(ctl.window)
+    yield ctl
+    if ctl.dialog is not None:
+        ctl.dialog.close()
+    wait_ops(qtbot)
+    if ctl.register is not None:
+        ctl.register.close()
+
+
+@pytest.fixture
 def ui_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]]:
     """Errors the UI reported, recorded instead of shown modally; an unexpected bug report
     (not a register message) fails the test."""

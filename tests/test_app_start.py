@@ -7,17 +7,14 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from desktop.app import AppController
 from desktop.register.peek import peek
 from desktop.register.service import Register
 from desktop.ui.qt import QLabel, Qt, sip
-from tests.conftest import OFFICE_NAME, UI_PASSWORD, open_register, wait_ops
+from tests.conftest import OFFICE_NAME, UI_PASSWORD, open_register
 
 
 def ready_register(path: Path, clock: Any) -> None:
@@ -39,19 +36,6 @@ class Lock:
     def release(self) -> None:
         self.con.execute("COMMIT")
         self.con.close()
-
-
-@pytest.fixture
-def controller(qtbot: Any, qapp: Any, home: Path, clock: Any, ui_settings: Any,
-               ui_errors: Any) -> Iterator[AppController]:
-    ctl = AppController(qapp, ui_settings, register_path=home / "office.sqlite3", clock=clock)
-    qtbot.addWidget(ctl.window)
-    yield ctl
-    if ctl.dialog is not None:
-        ctl.dialog.close()
-    wait_ops(qtbot)
-    if ctl.register is not None:
-        ctl.register.close()
 
 
 def test_a_login_typed_while_the_register_opens_waits_for_it_then_logs_in(

@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from test_check import _problems, raw
+
 from desktop.register.service import Register
-
-
-@contextmanager
-def raw(path: Path) -> Iterator[sqlite3.Connection]:
-    """Someone editing the file behind the program's back (commits on exit)."""
-    con = sqlite3.connect(path)
-    con.row_factory = sqlite3.Row
-    try:
-        with con:
-            yield con
-    finally:
-        con.close()
-
-
-def _problems(reg: Register) -> list[str]:
-    report = reg.check()
-    assert not report.ok
-    return [vi for vi, _ in report.problems]
 
 
 def _respelled(text: str) -> str:

@@ -5,27 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from desktop.app import AppController
 from desktop.register.service import Register
 from desktop.ui.main_window import MainWindow
 from desktop.ui.qt import Qt, QWizard
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.conftest import UI_PASSWORD, wait_ops
-
-
-@pytest.fixture
-def controller(qtbot: Any, qapp: Any, home: Path, clock: Any, ui_settings: Any,
-               ui_errors: Any) -> Any:
-    ctl = AppController(qapp, ui_settings, register_path=home / "first.sqlite3", clock=clock)
-    qtbot.addWidget(ctl.window)
-    yield ctl
-    if ctl.dialog is not None:
-        ctl.dialog.close()
-    wait_ops(qtbot)
-    if ctl.register is not None:
-        ctl.register.close()
 
 
 def test_first_start_declares_the_office_and_its_administrator_then_logs_in(

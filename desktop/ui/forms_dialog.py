@@ -16,7 +16,6 @@ from desktop.ui.qt import (
     QDateTime,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QKeySequence,
     QLabel,
@@ -31,6 +30,7 @@ from desktop.ui.qt import (
 from desktop.ui.widgets import (
     EnterMovesForward,
     banner,
+    button_row,
     heading,
     hint,
     install_enter_navigation,
@@ -82,13 +82,8 @@ class StepDialog(QDialog):
         layout.addLayout(form)
         self.error = banner("error")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(ok_text or _("Ghi nhận"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("okButton")
-        cancel = buttons.addButton(_("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.clicked.connect(self._accept)
-        cancel.clicked.connect(self.reject)
-        layout.addWidget(buttons)
+        self.ok = button_row(self, layout, ok_text or _("Ghi nhận"), self._accept,
+                             name="okButton")
         self.mover = EnterMovesForward(self)
         install_enter_navigation(self, self.mover)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):

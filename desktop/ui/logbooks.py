@@ -24,7 +24,6 @@ from desktop.ui.qt import (
     QAbstractTableModel,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +46,7 @@ from desktop.ui.widgets import (
     OVERDUE_FG,
     EnterMovesForward,
     banner,
+    button_row,
     fmt_date,
     heading,
     hint,
@@ -213,13 +213,7 @@ class EntryDialog(QDialog):
         layout.addLayout(form)
         self.error = banner("error")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(_("Ghi vào sổ"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("entryOk")
-        cancel = buttons.addButton(_("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
-        layout.addWidget(buttons)
+        self.ok = button_row(self, layout, _("Ghi vào sổ"), self.save, name="entryOk")
         self.mover = EnterMovesForward(self)
         install_enter_navigation(self, self.mover)
 

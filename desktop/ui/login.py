@@ -14,14 +14,13 @@ from desktop.ui.i18n import _
 from desktop.ui.ops import run_op
 from desktop.ui.qt import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
-from desktop.ui.widgets import banner, heading, show_banner
+from desktop.ui.widgets import banner, button_row, heading, show_banner
 
 if TYPE_CHECKING:
     from desktop.register.views import AccountView
@@ -58,14 +57,9 @@ class LoginDialog(QDialog):
         self.opening = banner("info")
         self.opening.setObjectName("registerOpening")
         layout.addWidget(self.opening)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(_("Đăng nhập"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("loginButton")
+        self.ok = button_row(self, layout, _("Đăng nhập"), self.attempt, name="loginButton",
+                             cancel_text=_("Thoát"))
         self.ok.setDefault(True)
-        cancel = buttons.addButton(_("Thoát"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.clicked.connect(self.attempt)
-        cancel.clicked.connect(self.reject)
-        layout.addWidget(buttons)
         (self.password if self.username.text() else self.username).setFocus()
 
     def attempt(self) -> None:

@@ -25,7 +25,6 @@ from desktop.ui.qt import (
     QDate,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -41,7 +40,7 @@ from desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from desktop.ui.widgets import banner, fmt_dt, heading, hint, show_banner
+from desktop.ui.widgets import banner, button_row, fmt_dt, heading, hint, show_banner
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +87,8 @@ class PasswordDialog(QDialog):
         layout.addLayout(form)
         self.error = banner("error")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(_("Lưu mật khẩu"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("savePassword")
+        self.ok = button_row(self, layout, _("Lưu mật khẩu"), self.save, name="savePassword")
         self.ok.setDefault(True)
-        cancel = buttons.addButton(_("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
-        layout.addWidget(buttons)
         (self.current if ask_current else self.password).setFocus()
 
     def save(self) -> None:
@@ -156,13 +149,8 @@ class SettingsDialog(QDialog):
             self._calendar()
         if ctx.can("accounts"):
             self._accounts()
-        buttons = QDialogButtonBox()
-        save = buttons.addButton(_("Lưu"), QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setObjectName("saveSettings")
-        close = buttons.addButton(_("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
-        save.clicked.connect(self.save)
-        close.clicked.connect(self.reject)
-        layout.addWidget(buttons)
+        button_row(self, layout, _("Lưu"), self.save, name="saveSettings",
+                   cancel_text=_("Đóng"))
 
     # --- tabs -------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from desktop.ui.i18n import _
@@ -12,6 +13,8 @@ from desktop.ui.qt import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
     QEvent,
     QFrame,
     QKeyEvent,
@@ -135,6 +138,22 @@ def hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #5f6368;")
     return label
+
+
+def button_row(dialog: QDialog, layout: QVBoxLayout, ok_text: str, on_ok: Callable[[], None],
+               *, name: str, cancel_text: str | None = None) -> QPushButton:
+    """A dialog's buttons: one that runs `on_ok` and one that cancels (as Esc does).
+    Returns the first; its object name is `name`."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    assert ok is not None
+    ok.setObjectName(name)
+    cancel = buttons.addButton(cancel_text or _("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+    assert cancel is not None
+    ok.clicked.connect(on_ok)
+    cancel.clicked.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return ok
 
 
 def banner(kind: str = "warning") -> QLabel:
