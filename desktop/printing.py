@@ -190,7 +190,8 @@ def apology_record(reg: Register, ref: str) -> ApologyExtension:
         request=view.details.get("request") or view.procedure_code,
         received_at=view.received_at, old_appointment=old, new_appointment=new,
         reason=p["reason"], issued_on=_local_day(event.occurred_at),
-        processing_body=office.governing_body, signer_title="Chủ tịch Ủy ban nhân dân")
+        processing_body=office.governing_body, signer_title="Chủ tịch Ủy ban nhân dân",
+        signer_name=reg.settings().head_name)
 
 
 def stop_record(reg: Register, ref: str) -> StopNotice:
@@ -205,7 +206,7 @@ def stop_record(reg: Register, ref: str) -> StopNotice:
         received_at=view.received_at, stop_requested_at=event.occurred_at,
         reason=p["reason"], stage=p.get("stage", ""), issued_on=_local_day(event.occurred_at),
         fee_amount=view.fee_amount, fee_paid=view.fee_paid,
-        signer_title="Chủ tịch Ủy ban nhân dân")
+        signer_title="Chủ tịch Ủy ban nhân dân", signer_name=reg.settings().head_name)
 
 
 def control_slip_record(reg: Register, ref: str) -> ControlSlip:

@@ -148,8 +148,8 @@ def _index(r: IndexReport, officers: Mapping[str, str]) -> list[Table]:
                       Column(i.name, "share", 12) for i in t.indicators), Column("Điểm", "points"))
     months = tuple((m.label, m.judged, m.on_time, m.late, *(i.value for i in m.indicators),
                     m.points) for m in r.months)
-    note = (f"Thang điểm: phiên bản {r.rules_version}. Chỉ số không ghi nhận được trên sổ (số "
-            "hóa, tái sử dụng dữ liệu) không được tính điểm và không tính vào tổng điểm tối đa.")
+    note = (f"Thang điểm: phiên bản {r.rules_version}. Chỉ số không tính được trên sổ (chưa "
+            "có hồ sơ để xét) không được tính điểm và không tính vào tổng điểm tối đa.")
     return [Table("Chỉ số", "Các chỉ số của kỳ báo cáo", cols, tuple(rows), 1, note),
             Table("Theo tháng", "Diễn biến theo tháng", month_cols, months, 0)]
 

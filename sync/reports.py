@@ -206,6 +206,8 @@ class DossierFacts:
     fee: int = 0  # on the receipt
     fee_paid: int = 0  # paid at the desk on receipt
     exemptions: str | None = None  # JSON list of exemption codes
+    digitised: int = 0  # its papers were scanned into the electronic dossier on receipt
+    reused: int = 0  # already-digitised data was reused instead of a new paper copy
     payments: str | None = None  # JSON [[at, amount, online, actor], ...] (fee_paid events)
     rating: str | None = None
     rated_at: str | None = None
@@ -384,6 +386,8 @@ def _step(s: _Fold, kind: str, p: Mapping[str, Any], at: str, actor: str,
             exemptions = (p.get("fee") or {}).get("exemptions") or []
             f.exemptions = json.dumps(list(exemptions), ensure_ascii=False) if exemptions \
                 else None
+            f.digitised = 1 if p.get("digitised") else 0
+            f.reused = 1 if p.get("reused_data") else 0
         else:
             s.status = 1
         return
@@ -983,6 +987,8 @@ class IndexPeriod:
     received: int
     synced: int
     online: int
+    digitised: int
+    reused: int
     paying: int
     paid_online: int
     returned: int
@@ -1010,6 +1016,7 @@ class _IndexAcc:
     sums with the open dossiers of the last month only."""
 
     __slots__ = (
+        "digitised",
         "electronic",
         "fin",
         "fin_bad",
@@ -1022,6 +1029,7 @@ class _IndexAcc:
         "paying",
         "received",
         "returned",
+        "reused",
         "synced",
     )
 
@@ -1030,6 +1038,7 @@ class _IndexAcc:
         self.open = self.open_late = self.open_bad = 0
         self.received = self.synced = self.online = self.returned = self.electronic = 0
         self.paying = self.paid_online = 0
+        self.digitised = self.reused = 0
 
 
 def _bad(f: DossierFacts) -> bool:
@@ -1048,6 +1057,7 @@ def _index_period(label: str, d0: date, d1: date, accs: Sequence[_IndexAcc], las
     on_time = judged - late
     received, synced, online = total("received"), total("synced"), total("online")
     returned, electronic = total("returned"), total("electronic")
+    digitised, reused = total("digitised"), total("reused")
     payers, online_payers = paying
     late_rate = _share(late, judged)
     bad_rate = _share(bad, judged)
@@ -1057,10 +1067,12 @@ def _index_period(label: str, d0: date, d1: date, accs: Sequence[_IndexAcc], las
                          "hồ sơ tiếp nhận trong kỳ đã được máy chủ tỉnh xác nhận"),
         "on_time_share": (on_time, judged, _share(on_time, judged),
                           "hồ sơ kết thúc trong kỳ và hồ sơ còn mở xét tại cuối kỳ"),
-        "digitised_share": (None, None, None, "sổ chưa ghi nhận việc số hóa thành phần hồ sơ"),
+        "digitised_share": (digitised, received, _share(digitised, received),
+                            "hồ sơ tiếp nhận trong kỳ có thành phần hồ sơ được số hóa"),
         "electronic_result_share": (electronic, returned, _share(electronic, returned),
                                     "hồ sơ trả kết quả trong kỳ"),
-        "reuse_share": (None, None, None, "sổ chưa ghi nhận việc dùng lại dữ liệu số hóa"),
+        "reuse_share": (reused, received, _share(reused, received),
+                        "hồ sơ tiếp nhận trong kỳ có khai thác, sử dụng lại dữ liệu đã số hóa"),
         "online_share": (online, received, _share(online, received), "hồ sơ tiếp nhận trong kỳ"),
         "paid_online_share": (online_payers, payers, _share(online_payers, payers),
                               "hồ sơ có nộp phí, lệ phí trong kỳ"),
@@ -1080,8 +1092,8 @@ def _index_period(label: str, d0: date, d1: date, accs: Sequence[_IndexAcc], las
                              value, rule.max_points,
                              rule.full_at, p, rule.status, note))
     return IndexPeriod(label, d0, d1, judged, on_time, late, bad, received, synced, online,
-                       payers, online_payers, returned, electronic, tuple(out), points,
-                       available)
+                       digitised, reused, payers, online_payers, returned, electronic,
+                       tuple(out), points, available)
 
 
 def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: IndexRules, *,
@@ -1090,7 +1102,8 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
     """(c) The index indicators of the period and of each month in it, in one pass.
 
     Each month is judged as a period of its own: dossiers ended in it, and dossiers still
-    open at its end (judged then); received, returned and paid in it. The whole period is
+    open at its end (judged then); received (and digitised, or reusing digitised data, on
+    receipt), returned and paid in it. The whole period is
     judged the same way (its open dossiers at its end). A dossier is "synced" unless it is
     among `unsynced` (the facts of dossiers whose receipt the server has not acknowledged;
     the server passes none: it holds what it holds). Each fact counts `f.n` times;
@@ -1123,6 +1136,10 @@ def compute_index(facts: Iterable[DossierFacts], params: ReportParams, rules: In
             acc.synced += n
             if f.channel == 2:
                 acc.online += n
+            if f.digitised:
+                acc.digitised += n
+            if f.reused:
+                acc.reused += n
         bad = f.rating == "dissatisfied" or f.complaints is not None
         # Judged where it ended, and at every month's end while it was open before that.
         first_open = max(m_recv, 0)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop import paths
+from desktop.register.errors import ValidationError
 from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput
@@ -113,3 +114,20 @@ def test_print_book_reports_a_missing_book(home: Path, code: str) -> None:
     done = motcua(home, "print-book", "KS", "--year", "2026", "--volume", "5", "--out", str(out))
     assert done.returncode == 2 and "quyển số 05" in done.stderr
     assert not out.exists()
+
+
+def test_the_commune_heads_name_is_printed_under_forms_04_and_05(home: Path, code: str) -> None:
+    with Register.open(paths.register_path(), clock=lambda: local(2026, 11, 17, 9)) as reg:
+        with pytest.raises(ValidationError):
+            reg.set_head_name("Lê Văn Bình\x07")
+        reg.set_head_name("  Lê Văn Bình ")
+        assert reg.settings().head_name == "Lê Văn Bình"
+        reg.reschedule(code, local(2026, 11, 25, 17), "Chờ xác minh nơi cư trú trước đây",
+                       "canbo1", at=local(2026, 11, 17, 9))
+        reg.stop(code, "Công dân đề nghị dừng để bổ sung giấy tờ khác", "canbo1")
+    for form in ("04", "05"):
+        out = home / f"{form}.pdf"
+        done = motcua(home, "print", code, "--form", form, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        text = text_of(out)
+        assert "CHỦ TỊCH" in text.upper() and "Lê Văn Bình" in text, form

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from collections import Counter
@@ -53,8 +54,27 @@ def test_the_same_seed_gives_the_same_dossiers(demo, tmp_path, monkeypatch) -> N
     _, rows = demo
     again = _fill(tmp_path / "again.sqlite3")
     again.close()
-    key = lambda r: (r["procedure_code"], r["status"], r["applicant_name"])  # noqa: E731
+    key = lambda r: (r["procedure_code"], r["status"], r["applicant_name"],
+                     _digital(r))
     assert Counter(map(key, rows)) == Counter(map(key, _rows(again.path)))
+
+
+def _digital(row: sqlite3.Row) -> tuple[bool, bool]:
+    details = json.loads(row["details"])
+    return bool(details.get("digitised")), bool(details.get("reused_data"))
+
+
+def test_most_2026_dossiers_are_digitised_fewer_before_and_some_reuse_data(demo) -> None:
+    _, rows = demo
+    by_year: dict[str, list[tuple[bool, bool]]] = {}
+    for r in rows:
+        by_year.setdefault(r["received_at"][:4], []).append(_digital(r))
+    digitised = {y: sum(d for d, _ in v) / len(v) for y, v in by_year.items()}
+    reused = {y: sum(u for _, u in v) / len(v) for y, v in by_year.items()}
+    assert digitised["2024"] < digitised["2025"] < digitised["2026"]
+    assert digitised["2024"] < 0.5 and digitised["2026"] > 0.8
+    assert 0 < reused["2024"] < reused["2026"] < digitised["2026"]
+    assert all(d for v in by_year.values() for d, u in v if u)  # reuse only when digitised
 
 
 def test_another_seed_gives_other_people(demo, tmp_path, monkeypatch) -> None:

@@ -247,6 +247,8 @@ DOSSIER_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "appointment_reason": mostly(ODD_TEXT),
     "result_place": mostly(ODD_TEXT),
     "received_at": mostly(st.one_of(st.none(), ODD_MOMENTS)),
+    "digitised": mostly(st.booleans()),
+    "reused_data": mostly(st.booleans()),
 }
 assert set(APPLICANT_FIELDS) == {f.name for f in dataclasses.fields(ApplicantInput)}
 assert set(DOSSIER_FIELDS) | {"applicant", "representative"} == {

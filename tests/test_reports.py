@@ -5,7 +5,8 @@ each with a story: early, on time, late (past the make-up Saturday 10 January), 
 once and twice, stopped, withdrawn online, transferred to an agency and back and returned by
 post, refused, exempted from the fee, carried over from 2025 across the New Year days off,
 two across Tết 2026 (14–22 February off; one rescheduled with an apology, then late), and two
-still open at the end (one overdue, one not yet due). Appointments are computed by the
+still open at the end (one overdue, one not yet due). Eight of the fifteen received in Q1 had
+their papers digitised on receipt, three of them reusing already-digitised data. Appointments are computed by the
 register's calendar; the comments show the hand count of each.
 """
 
@@ -68,24 +69,25 @@ def build_history(reg: Register) -> dict[str, str]:
     c: dict[str, str] = {}
     # D13 carried over: received Tue 30/12/2025; Wed 31, (1–4/1 off), Mon 5, Tue 6 → 6/1 17:00.
     c["carried"] = receive(reg, "marital_status_confirmation", at(12, 30, year=2025),
-                           "Hồ Văn Nam", fee_amount=30_000, fee_paid=True)
+                           "Hồ Văn Nam", fee_amount=30_000, fee_paid=True, digitised=True)
     reg.process(c["carried"], "approved", "tp.duc", at=at(1, 5, 10))  # before
     reg.return_result(c["carried"], "desk", "tn.hoa", at=at(1, 6))
     # D1 early: Mon 5/1 → Tue 6, Wed 7, Thu 8 → 8/1 17:00; processed Wed 7.
     c["early"] = receive(reg, "marital_status_confirmation", at(1, 5), "Nguyễn Văn An",
-                         fee_amount=30_000, fee_paid=True)
+                         fee_amount=30_000, fee_paid=True, digitised=True, reused_data=True)
     reg.process(c["early"], "approved", "tp.duc", at=at(1, 7, 10))
     reg.return_result(c["early"], "desk", "tn.hoa", at=at(1, 8))
     reg.rate(c["early"], "very_satisfied", "tn.hoa", at=at(1, 8, 9, 5))
     # D2 on time: contract (2 working days) Tue 6/1 → Wed 7, Thu 8 → 8/1 17:00; done 8/1 16:00.
     c["on_time"] = receive(reg, "contract_certification", at(1, 6), "Trần Thị Bình",
-                           fee_paid=True)
+                           fee_paid=True, digitised=True)
     reg.process(c["on_time"], "approved", "tp.duc", at=at(1, 8, 16))
     reg.return_result(c["on_time"], "electronic", "tn.lan", at=at(1, 9))
     reg.rate(c["on_time"], "satisfied", "tn.lan", at=at(1, 9, 9, 5))
     # D3 late: guardianship Wed 7/1 → Thu 8, Fri 9, Sat 10 (make-up day) → 10/1 17:00;
     # processed Mon 12/1: 1 working day late (Sunday 11 is not one).
-    c["late"] = receive(reg, "guardianship_registration", at(1, 7), "Lê Văn Cường")
+    c["late"] = receive(reg, "guardianship_registration", at(1, 7), "Lê Văn Cường",
+                        digitised=True)
     reg.hand_over(c["late"], TU_PHAP, "tn.hoa", at=at(1, 7, 10))
     reg.process(c["late"], "approved", "tp.duc", at=at(1, 12, 10))
     reg.return_result(c["late"], "desk", "tn.lan", at=at(1, 12, 14))
@@ -118,12 +120,12 @@ def build_history(reg: Register) -> dict[str, str]:
     reg.stop(c["stopped"], "Công dân đề nghị dừng", "tn.hoa", at=at(1, 14, 10))
     # D7 withdrawn: signature certification filed online Wed 14/1, withdrawn an hour later.
     c["withdrawn"] = receive(reg, "signature_certification", at(1, 14), "Đặng Thị Hà",
-                             channel=2)
+                             channel=2, digitised=True)
     reg.withdraw(c["withdrawn"], "Nộp nhầm thủ tục", "tn.hoa", at=at(1, 14, 10))
     # D8 transferred and returned: household business by post Thu 15/1 → Fri 16, Mon 19,
     # Tue 20 → 20/1 17:00; to the tax office and back; fee paid online; done Tue 20 09:00.
     c["transfer"] = receive(reg, "household_business_registration", at(1, 15), "Bùi Văn Hải",
-                            channel=3)
+                            channel=3, digitised=True, reused_data=True)
     reg.hand_over(c["transfer"], KINH_TE, "tn.hoa", at=at(1, 15, 10))
     reg.hand_over(c["transfer"], THUE, "tp.duc", agency=True, at=at(1, 16))
     reg.hand_over(c["transfer"], KINH_TE, "tp.duc", from_unit=THUE, at=at(1, 19))
@@ -140,13 +142,13 @@ def build_history(reg: Register) -> dict[str, str]:
     reg.process(c["waiting"], "approved", "tp.duc", at=at(1, 20, 15))
     # D16 exempt: Wed 21/1 → Thu 22, Fri 23, Mon 26; poor household, no fee; result online.
     c["exempt"] = receive(reg, "marital_status_confirmation", at(1, 21), "Dương Thị Mai",
-                          fee_amount=30_000, exemptions=("poor_household",))
+                          fee_amount=30_000, exemptions=("poor_household",), digitised=True)
     reg.process(c["exempt"], "approved", "tp.duc", at=at(1, 23, 10))
     reg.return_result(c["exempt"], "electronic", "tn.hoa", at=at(1, 26))
     # D9 across Tết, rescheduled: Thu 12/2 → Fri 13, (14–22 off), Mon 23, Tue 24 → 24/2
     # 17:00; apology Mon 23 (a day before) to Thu 26/2 17:00; done Fri 27: 1 working day late.
     c["tet_late"] = receive(reg, "marital_status_confirmation", at(2, 12), "Lý Văn Phúc",
-                            fee_amount=30_000, fee_paid=True)
+                            fee_amount=30_000, fee_paid=True, digitised=True, reused_data=True)
     reg.hand_over(c["tet_late"], TU_PHAP, "tn.hoa", at=at(2, 12, 10))
     reg.reschedule(c["tet_late"], at(2, 26, 17), "Chờ xác minh nơi cư trú", "tp.duc",
                    at=at(2, 23, 10))
@@ -158,7 +160,7 @@ def build_history(reg: Register) -> dict[str, str]:
     reg.rate(c["tet_early"], "neutral", "tn.hoa", at=at(2, 25, 9, 5))
     # D11 open and overdue: Mon 23/3 → Thu 26/3 17:00; still with the justice officer.
     c["overdue"] = receive(reg, "marital_status_confirmation", at(3, 23), "Tạ Văn Sơn",
-                           fee_amount=30_000, fee_paid=True)
+                           fee_amount=30_000, fee_paid=True, digitised=True)
     reg.hand_over(c["overdue"], TU_PHAP, "tn.hoa", at=at(3, 23, 10))
     # D12 open, not yet due: contract Mon 30/3 → Tue 31, Wed 1/4 17:00.
     c["not_due"] = receive(reg, "contract_certification", at(3, 30), "Phan Thị Uyên")
@@ -339,10 +341,13 @@ def test_the_index_matches_the_hand_computed_shares_and_points(history: Any) -> 
     assert (t.judged, t.on_time, t.late, t.complained_or_dissatisfied) == (16, 12, 4, 1)
     assert (t.received, t.synced, t.online, t.paying, t.paid_online) == (15, 4, 1, 8, 1)
     assert (t.returned, t.returned_electronic) == (8, 2)
+    assert (t.digitised, t.reused) == (8, 3)  # the 2025 receipt, digitised, is not in Q1
     ind = {i.code: i for i in t.indicators}
     expected = {  # value, points (max × min(1, value / full_at))
         "synced_share": (4 / 15, 6 * (4 / 15)),
         "on_time_share": (12 / 16, 20 * 0.75),
+        "digitised_share": (8 / 15, 8 * (8 / 15) / 0.8),
+        "reuse_share": (3 / 15, 7 * (3 / 15) / 0.8),
         "electronic_result_share": (2 / 8, 7 * 0.25 / 0.8),
         "online_share": (1 / 15, 12 * (1 / 15) / 0.5),
         "paid_online_share": (1 / 8, 10 * 0.125 / 0.5),
@@ -351,10 +356,10 @@ def test_the_index_matches_the_hand_computed_shares_and_points(history: Any) -> 
     for code, (value, points) in expected.items():
         assert ind[code].value == pytest.approx(value), code
         assert ind[code].points == pytest.approx(points), code
-    for code in ("digitised_share", "reuse_share"):  # not recorded: no figure, no points
-        assert ind[code].value is None and ind[code].points is None
-    assert t.points == pytest.approx(1.6 + 15 + 2.1875 + 1.6 + 2.5 + 13.75)
-    assert t.points_available == 6 + 20 + 7 + 12 + 10 + 18
+    assert (ind["digitised_share"].numerator, ind["digitised_share"].denominator) == (8, 15)
+    assert (ind["reuse_share"].numerator, ind["reuse_share"].denominator) == (3, 15)
+    assert t.points == pytest.approx(1.6 + 15 + 16 / 3 + 2.1875 + 1.75 + 1.6 + 2.5 + 13.75)
+    assert t.points_available == 6 + 20 + 8 + 7 + 7 + 12 + 10 + 18
     months = {m.label: m for m in report.months}
     assert list(months) == ["2026-01", "2026-02", "2026-03"]
     jan, feb, mar = months["2026-01"], months["2026-02"], months["2026-03"]
@@ -362,6 +367,7 @@ def test_the_index_matches_the_hand_computed_shares_and_points(history: Any) -> 
             jan.returned_electronic, jan.paying, jan.paid_online) == (12, 2, 11, 4, 7, 2, 6, 1)
     assert (feb.judged, feb.late, feb.received, feb.returned, feb.paying) == (2, 1, 2, 1, 1)
     assert (mar.judged, mar.late, mar.received, mar.returned, mar.paying) == (2, 1, 2, 0, 1)
+    assert [(m.digitised, m.reused) for m in (jan, feb, mar)] == [(6, 2), (1, 1), (1, 0)]
     assert {i.code: i for i in mar.indicators}["electronic_result_share"].value is None
 
 

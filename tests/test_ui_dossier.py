@@ -256,3 +256,20 @@ def test_a_correction_that_changes_nothing_or_is_invalid_writes_nothing(
     with pytest.raises(ValidationError):
         register.correct_applicant(received.code, ApplicantInput("Nguyễn Văn A"), "", "tn.hoa")
     assert len(register.history(received.code)) == before
+
+
+def _info(window: DossierWindow) -> dict[str, str]:
+    form = window.info_form
+    return {form.itemAt(row, form.ItemRole.LabelRole).widget().text():
+            form.itemAt(row, form.ItemRole.FieldRole).widget().text()
+            for row in range(form.rowCount())}
+
+
+def test_the_info_tab_says_whether_the_papers_were_digitised_and_data_reused(
+        qtbot: Any, make_ctx: Any, register: Any, make_input: Any, received: Any) -> None:
+    digital = register.receive(make_input("certified_copy", digitised=True, reused_data=True),
+                               "tn.hoa")
+    ctx = make_ctx("admin")
+    assert _info(open_window(qtbot, ctx, received.code))["<b>Số hóa</b>"] == "Chưa số hóa"
+    assert _info(open_window(qtbot, ctx, digital.code))["<b>Số hóa</b>"] == (
+        "Đã số hóa, dùng lại dữ liệu số")

@@ -217,3 +217,25 @@ def test_an_unreadable_qr_code_says_why(qtbot: Any, make_ctx: Any) -> None:
     dialog.qr.editingFinished.emit()
     assert "Không đọc được mã QR" in dialog.error.text()
     assert dialog.full_name.text() == ""
+
+
+def test_the_digitisation_checkboxes_are_off_reached_by_tab_and_reach_the_register(
+        qtbot: Any, make_ctx: Any, register: Any) -> None:
+    dialog = open_dialog(qtbot, make_ctx("tn.hoa"))
+    dialog.choose_procedure("certified_copy")
+    tick_required_with_space(qtbot, dialog)
+    dialog.full_name.setText("Lê Thị Hoa")
+    inp = dialog.build_input()
+    assert (inp.digitised, inp.reused_data) == (False, False)  # off by default
+    dialog.documents.setFocus()
+    for box in (dialog.digitised, dialog.reused_data):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is box, dialog.focusWidget()
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+        assert box.isChecked()
+    dialog.save(print_after=False)
+    wait_ops(qtbot)
+    assert dialog.view is not None, dialog.error.text()
+    stored = register.get(dialog.view.code)
+    assert stored.details["digitised"] is True and stored.details["reused_data"] is True
+    assert register.history(dialog.view.code)[0].payload["reused_data"] is True

@@ -136,11 +136,13 @@ def test_the_administrator_changes_calendar_cutoff_and_accounts(
     wait_ops(qtbot)
     assert "tn.lan" in {a.username for a in register.accounts()}
     dialog.cutoff.setValue(16)
+    dialog.head_name.setText("Lê Văn Bình")
     dialog.paper.setCurrentIndex(dialog.paper.findData("A5"))
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.save()
     wait_ops(qtbot)
     assert register.settings().cutoff_hour == 16
+    assert register.settings().head_name == "Lê Văn Bình"
     assert ui_settings.get(opts.PAPER_SIZE) == "A5"
     assert ui_settings.get(opts.LANGUAGE) == "en"
     assert "mở lại" in dialog.message.text()

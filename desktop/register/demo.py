@@ -5,7 +5,8 @@ to 20 November 2026: applicants with Vietnamese names, 12-digit identification n
 agree with their birth date and sex, mobile numbers and two-level addresses file every procedure
 of the catalogue through every channel, and their dossiers go through the lifecycle — hand-overs,
 transfers to other agencies, supplements, payment requests, processing, return at the desk or
-by post, refusal, withdrawal, stop, apology and extension, rating. Civil-status results are
+by post, refusal, withdrawal, stop, apology and extension, rating; more and more of them are
+digitised on receipt, some reusing already-digitised data. Civil-status results are
 written in their books and certifications get one number per certified document.
 
 Everything is planned first, from ``random.Random(seed)`` and the register's own working-day
@@ -406,6 +407,11 @@ AFTER_RESULT_AGENCIES = {
 NO_ONLINE = {"signature_certification", "contract_certification"}
 ELECTRONIC_RESULT = {"civil_status_extract_copy", "certified_copy", "marital_status_confirmation",
                      "household_business_registration"}
+# Share of paper dossiers scanned into the electronic dossier on receipt, and of dossiers
+# that reuse already-digitised data (of the digitised ones), by year of receipt: digitisation
+# at the desk grows from 2024 to 2026. Online dossiers arrive digitised.
+DIGITISED_SHARE = {2024: 0.3, 2025: 0.6, 2026: 0.88}
+REUSED_SHARE = {2024: 0.08, 2025: 0.2, 2026: 0.4}
 # Fees the provincial council sets (the catalogue leaves them blank). Illustrative amounts for
 # demo data, not Hà Nội's published schedule.
 PROVINCE_FEES = {
@@ -591,6 +597,9 @@ class DemoGenerator:
             raise ValueError("actor_pool must name at least one officer")
         self.reg = reg
         self.rng = random.Random(seed)
+        # Digitisation is drawn from a stream of its own: the main stream, and so every
+        # other figure of a seed's demo office, stays as it was before it was recorded.
+        self.digital_rng = random.Random(f"digitisation-{seed}")
         self.people = People(self.rng)
         self.clock = OfficeClock(reg, self.rng)
         self.cal = self.clock.cal
@@ -707,6 +716,9 @@ class DemoGenerator:
             base = self._appointment(proc, sk.at)
             fields["appointment_at"] = datetime.combine(
                 self.cal.add_working_days(base.date(), ext.amount if ext else 2), base.timetz())
+        year = min(sk.at.year, max(DIGITISED_SHARE))
+        scanned, reusing = self.digital_rng.random(), self.digital_rng.random()
+        digitised = sk.channel == 2 or scanned < DIGITISED_SHARE.get(year, 0.0)
         inp = DossierInput(
             procedure_code=proc.code,
             applicant=applicant.applicant(),
@@ -715,6 +727,8 @@ class DemoGenerator:
             authorisation=authorisation,
             documents=tuple(sorted(docs)),
             fee_paid=fee_paid,
+            digitised=digitised,
+            reused_data=digitised and reusing < REUSED_SHARE.get(year, 0.0),
             received_at=sk.at if sk.channel == 3 else None,
             **fields,
         )

@@ -319,7 +319,7 @@ def apply(state: dict[str, Any] | None, event: EventRecord) -> dict[str, Any]:
 def _details_from(payload: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
     details = dict(previous or {})
     for key in ("applicant", "representative", "request", "documents", "sets", "fee",
-                "appointment_reason", "result_place", "tracking"):
+                "appointment_reason", "result_place", "tracking", "digitised", "reused_data"):
         if key in payload:
             details[key] = payload[key]
     return details

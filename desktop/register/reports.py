@@ -58,7 +58,7 @@ from sync.reports import (
 log = logging.getLogger(__name__)
 
 # Bump when sync.reports.fold_dossier or DossierFacts change: every cache is then rebuilt.
-FACTS_VERSION = "4"
+FACTS_VERSION = "5"
 CHUNK = 500
 BATCH = 5000
 
@@ -86,18 +86,20 @@ class RefreshStats:
 # The handling report and the index read up to a million rows, so they do not read the full
 # facts. A finished dossier without supplement, extension, payment or complaint is judged by
 # a few values only — its procedure, channel, the local days of its receipt, end and return,
-# how it ended and was judged, its return method, fee on receipt, a "dissatisfied" rating
-# and its due instant (a period ending before its end judges it open) — so such dossiers
-# are kept as counts per combination ("agg", maintained as dossiers are folded; 1 M
-# dossiers make some 40 000 combinations); the others, a few
-# percent, as narrow rows ("hot", keyed by the row id of their full "facts" row). Instants
-# in "agg" are the start of their local day: a period starts and ends at local midnights,
-# so every comparison with its bounds comes out as with the exact instant.
+# how it ended and was judged, its return method, fee on receipt, whether it was digitised
+# or reused digitised data on receipt, a "dissatisfied" rating and its due instant (a period
+# ending before its end judges it open) — so such dossiers are kept as counts per
+# combination ("agg", maintained as dossiers are folded; 1 M dossiers make some 40 000
+# combinations); the others, a few percent, as narrow rows ("hot", keyed by the row id of
+# their full "facts" row). Instants in "agg" are the start of their local day: a period
+# starts and ends at local midnights, so every comparison with its bounds comes out as with
+# the exact instant.
 HOT_COLUMNS = ("procedure", "field", "channel", "received", "finished", "finish_kind",
                "judged", "returned", "due", "timeline", "forced_at", "sup_count", "sup_at",
-               "return_method", "fee_paid", "payments", "rating", "complaints")
+               "return_method", "fee_paid", "digitised", "reused", "payments", "rating",
+               "complaints")
 AGG_KEY = ("procedure", "field", "channel", "received", "finished", "finish_kind", "judged",
-           "returned", "return_method", "fee_paid", "rating", "due")
+           "returned", "return_method", "fee_paid", "digitised", "reused", "rating", "due")
 _HOT_KINDS = ("handling", "index")
 _HOT_ROW: Any = facts_row_type(("uid", "office", *HOT_COLUMNS, "n"))
 # "agg" rows read as hot rows: '' stands for NULL in the key, the rest is constant.
@@ -142,7 +144,8 @@ def agg_key(f: DossierFacts, start_of: Callable[[str], str]) -> tuple[Any, ...] 
     return (f.procedure, f.field, f.channel, start_of(f.received_day or ""),
             start_of(f.finished_day or ""), f.finish_kind, f.judged or "",
             start_of(f.returned_day) if f.returned_day else "", f.return_method or "",
-            f.fee_paid, "dissatisfied" if f.rating == "dissatisfied" else "", f.due)
+            f.fee_paid, f.digitised, f.reused,
+            "dissatisfied" if f.rating == "dissatisfied" else "", f.due)
 
 
 def _full_row(row: tuple[Any, ...]) -> DossierFacts:

@@ -224,6 +224,10 @@ class Settings:
     """Office settings kept in the register (domain data, not UI preferences)."""
 
     cutoff_hour: int = 15
+    # Chủ tịch Ủy ban nhân dân xã: the name typed under the signature of the forms the
+    # commune's head signs (04 apology and extension, 05 stop notice); blank leaves the line
+    # to be written by hand.
+    head_name: str = ""
 
 
 class Register:
@@ -344,7 +348,9 @@ class Register:
                           m["office_name"], m["device_id"], int(m["device_slot"]))
 
     def settings(self) -> Settings:
-        return Settings(cutoff_hour=int(self._meta().get("cutoff_hour", 15)))
+        meta = self._meta()
+        return Settings(cutoff_hour=int(meta.get("cutoff_hour", 15)),
+                        head_name=meta.get("head_name", ""))
 
     # --- rules: catalogue and calendar -------------------------------------------------------
 
@@ -448,6 +454,12 @@ class Register:
             self._set_meta(session.connection(), {"cutoff_hour": str(int(hour))})
         self._calendar = None
 
+    def set_head_name(self, name: str) -> None:
+        """The commune head's name printed under their signature ("" to leave it blank)."""
+        name = validate_name(name, field="head_name") if (name or "").strip() else ""
+        with db.write_session(self.engine) as session:
+            self._set_meta(session.connection(), {"head_name": name})
+
     # --- receiving ---------------------------------------------------------------------------
 
     def _validate_applicant(self, a: ApplicantInput, role: str, today: date
@@ -542,6 +554,10 @@ class Register:
                           "exemptions": list(inp.exemptions)}
         payload["fee_amount"] = fee
         payload["fee_paid"] = bool(inp.fee_paid and fee)
+        # Only when true: a receipt without them keeps the payload (and hash) it always had.
+        for flag in ("digitised", "reused_data"):
+            if getattr(inp, flag):
+                payload[flag] = True
         computed = self.calendar().appointment(received_at, proc.processing.amount,
                                                proc.processing.unit)
         if inp.appointment_at is not None:
@@ -1359,6 +1375,9 @@ def _check_shape(inp: Any) -> None:
     for name in ("channel", "sets", "pages", "copies", "fee_amount"):
         value = getattr(inp, name)
         if type(value) is not int and not (name == "fee_amount" and value is None):
+            raise bad(name)
+    for name in ("digitised", "reused_data"):
+        if type(getattr(inp, name)) is not bool:
             raise bad(name)
     for name in ("documents", "exemptions"):
         value = getattr(inp, name)

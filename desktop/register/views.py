@@ -45,6 +45,8 @@ class DossierInput:
     appointment_reason: str = ""
     result_place: str = ""  # nơi trả kết quả
     received_at: datetime | None = None  # postal: time the hand-over record was signed
+    digitised: bool = False  # đã số hóa thành phần hồ sơ into the electronic dossier
+    reused_data: bool = False  # có khai thác, sử dụng lại dữ liệu đã số hóa
 
 
 def _dt(text: str | None) -> datetime | None:

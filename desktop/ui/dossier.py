@@ -305,6 +305,8 @@ class DossierWindow(QDialog):
              if tracking else ""),
             (_("Đơn vị đang giữ"), view.holder or ""),
             (_("Cán bộ tiếp nhận"), self.names.get(view.officer, view.officer)),
+            (_("Số hóa"), (_("Đã số hóa") if d.get("digitised") else _("Chưa số hóa")) + (
+                _(", dùng lại dữ liệu số") if d.get("reused_data") else "")),
             (_("Phí, lệ phí"), fmt_money(view.fee_amount) + (
                 _(" (đã nộp)") if view.fee_paid else _(" (chưa nộp)") if view.fee_amount else "")),
             (_("Số lần yêu cầu bổ sung"), str(view.supplement_count)),

@@ -158,6 +158,14 @@ class ReceiveDialog(QDialog):
         self.documents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.documents.setResizeMode(QListWidget.ResizeMode.Adjust)
         lv.addWidget(self.documents, 1)
+        self.digitised = QCheckBox(_("Đã số hóa thành phần hồ sơ"))
+        self.digitised.setObjectName("digitised")
+        self.reused_data = QCheckBox(_("Có sử dụng lại dữ liệu đã số hóa"))
+        self.reused_data.setObjectName("reusedData")
+        self.reused_data.setToolTip(_("Giấy tờ lấy từ kho dữ liệu điện tử của người dân hoặc "
+                                      "Cơ sở dữ liệu quốc gia về dân cư, không nộp bản giấy"))
+        lv.addWidget(self.digitised)
+        lv.addWidget(self.reused_data)
         fee_form = QFormLayout()
         self.sets = QSpinBox()
         self.sets.setObjectName("sets")
@@ -606,6 +614,7 @@ class ReceiveDialog(QDialog):
             documents=self._checked_documents(), sets=self.sets.value(),
             pages=self.pages.value(), copies=self.copies.value(), exemptions=exemptions,
             fee_paid=self.fee_paid.isChecked(),
+            digitised=self.digitised.isChecked(), reused_data=self.reused_data.isChecked(),
             fee_amount=self.fee_amount.value() if by_province else None,
             appointment_at=appointment_at,
             appointment_reason=nfc(self.appt_reason.text()).strip(),

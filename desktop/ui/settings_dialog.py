@@ -219,6 +219,11 @@ class SettingsDialog(QDialog):
                               "(Luật Hộ tịch, Điều 5: 15 giờ).")
                              + ("" if self.ctx.can("settings") else " " + _(
                                  "Chỉ quản trị viên được thay đổi."))))
+        self.head_name = QLineEdit(self.ctx.register.settings().head_name)
+        self.head_name.setObjectName("headName")
+        self.head_name.setEnabled(self.ctx.can("settings"))
+        form.addRow(_("Chủ tịch UBND xã (ký Mẫu 04, 05)"), self.head_name)
+        form.addRow("", hint(_("Họ tên in dưới chữ ký; để trống nếu ký và ghi tên bằng tay.")))
         self.tabs.addTab(page, _("Cơ quan"))
 
     def _calendar(self) -> None:
@@ -506,11 +511,17 @@ class SettingsDialog(QDialog):
         text = _("Đã lưu cài đặt.")
         if old_lang != self.language.currentData():
             text += " " + _("Ngôn ngữ mới có hiệu lực khi mở lại chương trình.")
-        if self.ctx.can("settings") and \
-                self.cutoff.value() != self.ctx.register.settings().cutoff_hour:
-            hour = self.cutoff.value()
-            run_op(lambda c: self.ctx.register.set_cutoff_hour(hour),
-                   on_success=lambda _r: self._ok(text), on_failure=self._failed, parent=self,
-                   kind="write")
+        if not self.ctx.can("settings"):
+            self._ok(text)
             return
-        self._ok(text)
+        reg, current = self.ctx.register, self.ctx.register.settings()
+        hour, head = self.cutoff.value(), self.head_name.text().strip()
+
+        def write(_c: Any) -> None:
+            if hour != current.cutoff_hour:
+                reg.set_cutoff_hour(hour)
+            if head != current.head_name:
+                reg.set_head_name(head)
+
+        run_op(write, on_success=lambda _r: self._ok(text), on_failure=self._failed,
+               parent=self, kind="write")
