@@ -114,7 +114,7 @@ def build(path: Path, count: int, *, seed: int = 2026, batch: int = 5000,
         if not reg.has_accounts():
             reg.create_account("admin", "Nguyễn Văn Quản", "admin", "matkhau123")
             reg.create_account("canbo1", "Trần Thị Hoa", "receiving", "matkhau123",
-                               actor="admin")
+                               actor="admin", must_change_password=False)
         rng = random.Random(seed)
         procedures = list(reg.catalogue().procedures)
         start = now - timedelta(days=500)

@@ -229,7 +229,8 @@ def ui_accounts(register: Register) -> dict[str, Any]:
     made = {}
     for username, (name, role) in UI_ACCOUNTS.items():
         made[username] = register.create_account(
-            username, name, role, UI_PASSWORD, actor=None if username == "admin" else "admin")
+            username, name, role, UI_PASSWORD, actor=None if username == "admin" else "admin",
+            must_change_password=False)
     return made
 
 

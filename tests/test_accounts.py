@@ -125,3 +125,14 @@ def test_every_change_to_an_account_is_recorded_with_its_actor_and_time(
     assert trail[1].describe("en") == "role changed: Processing officer"
     assert [c.username for c in office.account_changes()][:3] == ["admin", "tn.hoa", "ld.son"]
     assert office.account_changes()[0].actor == "admin"  # the first account made itself
+
+
+def test_only_a_password_someone_else_chose_must_be_changed(office: Register) -> None:
+    assert not office.authenticate("admin", PASSWORD).must_change_password  # chose it
+    office.create_account("tp.duc", "Vũ Minh Đức", "processing", PASSWORD, actor="admin")
+    assert office.authenticate("tp.duc", PASSWORD).must_change_password
+    office.change_password("tp.duc", PASSWORD, "mat-khau-cua-duc")
+    assert not office.authenticate("tp.duc", "mat-khau-cua-duc").must_change_password
+    office.reset_password("tp.duc", "mat-khau-cap-lai", "admin")
+    assert office.authenticate("tp.duc", "mat-khau-cap-lai").must_change_password
+    assert {a.username: a.must_change_password for a in office.accounts()}["tp.duc"]

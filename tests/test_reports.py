@@ -65,7 +65,8 @@ def build_history(reg: Register) -> dict[str, str]:
     """The sixteen dossiers of the module docstring; returns their codes by story."""
     for username, (name, role) in ACCOUNTS.items():
         reg.create_account(username, name, role, "matkhau123",
-                           actor=None if username == "admin" else "admin")
+                           actor=None if username == "admin" else "admin",
+                           must_change_password=False)
     c: dict[str, str] = {}
     # D13 carried over: received Tue 30/12/2025; Wed 31, (1–4/1 off), Mon 5, Tue 6 → 6/1 17:00.
     c["carried"] = receive(reg, "marital_status_confirmation", at(12, 30, year=2025),

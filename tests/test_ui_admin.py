@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from desktop.register.errors import ValidationError
 from desktop.register.service import Register
 from desktop.ui import qt_translations
 from desktop.ui.forms_dialog import StepDialog
@@ -281,3 +282,44 @@ def test_qt_standard_buttons_and_dialogs_speak_vietnamese_and_english_stays_engl
         qt_translations.set_qt_language(qapp, "en")
     assert texts() == ["Yes", "No", "Cancel"]
     assert QLocale().monthName(11) == QLocale.system().monthName(11)
+
+
+def test_a_password_the_administrator_chose_is_replaced_at_the_next_login(
+        qtbot: Any, register: Register, ui_settings: Any, ui_accounts: Any) -> None:
+    register.reset_password("tp.duc", "mat-khau-cap-lai", "admin")
+    assert register.authenticate("tp.duc", "mat-khau-cap-lai").must_change_password
+    login = log_in(qtbot, register, ui_settings, "tp.duc", "mat-khau-cap-lai")
+    asked = login.password_dialog
+    assert isinstance(asked, PasswordDialog) and asked.isVisible()
+    assert login.user is None and login.result() != QDialog.DialogCode.Accepted
+    asked.reject()  # not now: no login
+    assert login.user is None and "Cần đặt mật khẩu mới" in login.error.text()
+
+    login.password.setText("mat-khau-cap-lai")
+    login.ok.click()
+    wait_ops(qtbot)
+    asked = login.password_dialog
+    assert isinstance(asked, PasswordDialog)
+    asked.password.setText("mat-khau-rieng-cua-duc")
+    asked.password2.setText("mat-khau-rieng-cua-duc")
+    asked.ok.click()
+    wait_ops(qtbot)
+    assert login.user is not None and login.user.username == "tp.duc"
+    assert login.result() == QDialog.DialogCode.Accepted
+    again = register.authenticate("tp.duc", "mat-khau-rieng-cua-duc")
+    assert not again.must_change_password
+    with pytest.raises(ValidationError):
+        register.authenticate("tp.duc", "mat-khau-cap-lai")
+
+
+def test_accounts_an_administrator_creates_must_change_their_password_unless_told_not_to(
+        qtbot: Any, make_ctx: Any, register: Register) -> None:
+    dialog = settings_for(qtbot, make_ctx("admin"))
+    for username, must in (("tn.lan", True), ("tn.mai", False)):
+        dialog.new_username.setText(username)
+        dialog.new_full_name.setText("Phạm Thị Lan")
+        dialog.new_password.setText(UI_PASSWORD)
+        dialog.new_must_change.setChecked(must)
+        dialog.create_account()
+        wait_ops(qtbot)
+        assert register.authenticate(username, UI_PASSWORD).must_change_password is must

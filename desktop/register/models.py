@@ -183,6 +183,9 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     active: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[str] = mapped_column(String(32))
+    # Set when an administrator chose the password (a new account, a reset): the owner must
+    # pick their own at the next login.
+    must_change_password: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class AccountChangeRow(Base):

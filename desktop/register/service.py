@@ -875,8 +875,13 @@ class Register:
             return bool(conn.execute(select(func.count()).select_from(Account)).scalar())
 
     def create_account(self, username: str, full_name: str, role: str, password: str,
-                       *, actor: str | None = None) -> AccountView:
-        """Create a local account; after the first one, only an administrator may."""
+                       *, actor: str | None = None, must_change_password: bool | None = None
+                       ) -> AccountView:
+        """Create a local account; after the first one, only an administrator may.
+
+        `must_change_password`: the owner picks their own password at the first login. By
+        default yes for an account an administrator creates (they chose the password), no for
+        the first one (its owner did)."""
         username = validate_text(username, field="username", max_len=64, required=True).lower()
         if not username.replace(".", "").replace("_", "").isalnum() or not username.isascii():
             raise ValidationError("Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch dưới.",
@@ -898,31 +903,35 @@ class Register:
                             ).scalar():
                 raise ValidationError(f"Tên đăng nhập {username} đã có.",
                                       f"Username {username} already exists.", field="username")
+            must_change = bool(count) if must_change_password is None else must_change_password
             conn.execute(insert(Account), [{
                 "username": username, "full_name": full_name, "role": role,
-                "password_hash": encoded, "active": 1, "created_at": utc_iso(self.clock())}])
+                "password_hash": encoded, "active": 1, "created_at": utc_iso(self.clock()),
+                "must_change_password": int(must_change)}])
             self._log_account_change(conn, username, "created", actor or username, role)
-        return AccountView(username, full_name, role, True)
+        return AccountView(username, full_name, role, True, must_change)
 
     def authenticate(self, username: str, password: str) -> AccountView:
         """Check a password; the same message for an unknown user and a wrong password."""
         with self._read() as conn:
             a = Account
             account = conn.execute(select(a.username, a.full_name, a.role, a.active,
-                                          a.password_hash).where(
+                                          a.password_hash, a.must_change_password).where(
                 a.username == (username or "").strip().lower())).first()
         if account is None or not account.active or not verify_password(
                 password or "", account.password_hash):
             raise ValidationError("Tên đăng nhập hoặc mật khẩu không đúng.",
                                   "Wrong username or password.", field="password")
-        return AccountView(account.username, account.full_name, account.role, True)
+        return AccountView(account.username, account.full_name, account.role, True,
+                           bool(account.must_change_password))
 
     def accounts(self) -> list[AccountView]:
         a = Account
         with self._read() as conn:
-            rows = conn.execute(select(a.username, a.full_name, a.role, a.active)
-                                .order_by(a.username)).all()
-        return [AccountView(r.username, r.full_name, r.role, bool(r.active)) for r in rows]
+            rows = conn.execute(select(a.username, a.full_name, a.role, a.active,
+                                       a.must_change_password).order_by(a.username)).all()
+        return [AccountView(r.username, r.full_name, r.role, bool(r.active),
+                            bool(r.must_change_password)) for r in rows]
 
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
         """Change one's own password: the current one must be given again."""
@@ -943,13 +952,15 @@ class Register:
             conn = session.connection()
             changed = conn.execute(update(Account).where(
                 Account.username == username, Account.active == 1,
-                Account.password_hash == current).values(password_hash=encoded)).rowcount
+                Account.password_hash == current).values(
+                    password_hash=encoded, must_change_password=0)).rowcount
             if not changed:  # changed or deactivated since it was checked
                 raise wrong
             self._log_account_change(conn, username, "password_changed", username)
 
     def reset_password(self, username: str, new_password: str, actor: str) -> None:
-        """An administrator gives another account a new password (a forgotten one)."""
+        """An administrator gives another account a new password (a forgotten one); its owner
+        must change it at the next login."""
         encoded = hash_password(new_password)
         with db.write_session(self.engine) as session:
             conn = session.connection()
@@ -960,7 +971,7 @@ class Register:
                                       "Use “Change password” for your own account.",
                                       field="username")
             conn.execute(update(Account).where(Account.username == target.username)
-                         .values(password_hash=encoded))
+                         .values(password_hash=encoded, must_change_password=1))
             self._log_account_change(conn, target.username, "password_reset", actor)
 
     def set_role(self, username: str, role: str, actor: str) -> AccountView:

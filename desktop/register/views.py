@@ -210,3 +210,4 @@ class AccountView:
     full_name: str
     role: str
     active: bool
+    must_change_password: bool = False  # a password an administrator chose

@@ -36,6 +36,7 @@ class LoginDialog(QDialog):
         self.settings = settings
         self.user: AccountView | None = None
         self.waiting = False  # a login was asked for before the register was open
+        self.password_dialog: QDialog | None = None  # the one asking for one's own password
         self.setObjectName("loginDialog")
         self.setWindowTitle(_("Đăng nhập — motcua"))
         self.setMinimumWidth(420)
@@ -88,9 +89,37 @@ class LoginDialog(QDialog):
             self.attempt()
 
     def _done(self, user: AccountView) -> None:
+        if user.must_change_password:
+            self._ask_own_password(user)
+            return
         self.user = user
         self.settings.set(opts.LAST_USER, user.username)
         self.accept()
+
+    def _ask_own_password(self, user: AccountView) -> None:
+        """A password an administrator chose: its owner sets their own before working."""
+        from desktop.ui.settings_dialog import PasswordDialog
+
+        register, given = self.register, self.password.text()
+        dialog = PasswordDialog(
+            _("Đặt mật khẩu của bạn"),
+            _("Mật khẩu vừa dùng do quản trị viên đặt. Hãy đặt mật khẩu của riêng bạn trước "
+              "khi làm việc; không cho ai biết mật khẩu này."),
+            lambda _current, new: register.change_password(user.username, given, new), self)
+        self.password_dialog = dialog
+        dialog.finished.connect(lambda result: self._own_password_set(user, result))
+        dialog.open()
+
+    def _own_password_set(self, user: AccountView, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            from dataclasses import replace  # not at start-up: the login shows without it
+
+            self._done(replace(user, must_change_password=False))
+            return
+        self.ok.setEnabled(True)
+        show_banner(self.error, _("Cần đặt mật khẩu mới trước khi đăng nhập."))
+        self.password.clear()
+        self.password.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         self.ok.setEnabled(True)

@@ -154,7 +154,8 @@ class Shooter:
         for username, name, role in ACCOUNTS:
             if username not in existing:
                 reg.create_account(username, name, role, PASSWORD,
-                                   actor="admin" if existing or username != "admin" else None)
+                                   actor="admin" if existing or username != "admin" else None,
+                                   must_change_password=False)
                 existing.add(username)
         return reg
 

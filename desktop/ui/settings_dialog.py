@@ -21,6 +21,7 @@ from desktop.ui.forms_dialog import Field, StepDialog
 from desktop.ui.i18n import LANGUAGES, _, lang, pair
 from desktop.ui.ops import run_op
 from desktop.ui.qt import (
+    QCheckBox,
     QComboBox,
     QDate,
     QDateEdit,
@@ -303,6 +304,10 @@ class SettingsDialog(QDialog):
         form.addRow(_("Họ và tên"), self.new_full_name)
         form.addRow(_("Vai trò"), self.new_role)
         form.addRow(_("Mật khẩu ban đầu"), self.new_password)
+        self.new_must_change = QCheckBox(_("Người dùng phải đổi mật khẩu khi đăng nhập lần đầu"))
+        self.new_must_change.setObjectName("newMustChange")
+        self.new_must_change.setChecked(True)
+        form.addRow("", self.new_must_change)
         form.addRow("", create)
         v.addLayout(form)
         self.tabs.addTab(page, _("Tài khoản"))
@@ -466,6 +471,7 @@ class SettingsDialog(QDialog):
     def create_account(self) -> None:
         values = (self.new_username.text(), self.new_full_name.text(),
                   self.new_role.currentData(), self.new_password.text())
+        must_change = self.new_must_change.isChecked()
 
         def done(a: AccountView) -> None:
             self._ok(_("Đã tạo tài khoản {user}.").format(user=a.username))
@@ -473,8 +479,10 @@ class SettingsDialog(QDialog):
                 w.clear()
             self.load_accounts()
 
-        run_op(lambda c: self.ctx.register.create_account(*values, actor=self.ctx.user.username),
-               on_success=done, on_failure=self._failed, parent=self, kind="write")
+        actor = self.ctx.user.username
+        run_op(lambda c: self.ctx.register.create_account(
+            *values, actor=actor, must_change_password=must_change),
+            on_success=done, on_failure=self._failed, parent=self, kind="write")
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Chọn thư mục sao lưu"),
