@@ -222,6 +222,11 @@ class AppController(QObject):
         self.ctx = None
         self.window.status.user.setText("")
         self.show_login()
+        if self.window.logout_message:
+            from desktop.ui.widgets import show_banner
+
+            show_banner(self.dialog.error, self.window.logout_message)  # type: ignore[union-attr]
+            self.window.logout_message = ""
 
 
 def build(argv: list[str] | None = None, register_path: Path | None = None,

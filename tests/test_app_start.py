@@ -224,3 +224,26 @@ def test_the_peek_reads_beside_a_writer(home: Path, clock: Any) -> None:
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_deactivated_officer_is_sent_back_to_the_login_and_told_why(
+        qtbot: Any, controller: AppController, clock: Any) -> None:
+    path = controller.register_path
+    assert path is not None
+    ready_register(path, clock)
+    with Register.open(path, clock=clock, auto_backup=False) as reg:
+        reg.create_account("tn.hoa", "Trần Thị Hoa", "receiving", UI_PASSWORD, actor="admin",
+                           must_change_password=False)
+    with qtbot.waitSignal(controller.login_shown, timeout=1_000) as shown:
+        controller.start()
+    login = shown.args[0]
+    with qtbot.waitSignal(controller.main_ready, timeout=10_000):
+        qtbot.keyClicks(login.username, "tn.hoa")
+        qtbot.keyClicks(login.password, UI_PASSWORD)
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    assert controller.register is not None
+    controller.register.set_active("tn.hoa", False, "admin")  # by the administrator
+    with qtbot.waitSignal(controller.login_shown, timeout=10_000) as again:
+        controller.window.refresh()
+    assert controller.window.ctx is None
+    assert again.args[0].error.text() == "Tài khoản tn.hoa đã bị khóa: phiên làm việc đã kết thúc."

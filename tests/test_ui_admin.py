@@ -323,3 +323,32 @@ def test_accounts_an_administrator_creates_must_change_their_password_unless_tol
         dialog.create_account()
         wait_ops(qtbot)
         assert register.authenticate(username, UI_PASSWORD).must_change_password is must
+
+
+def test_a_session_ends_at_the_next_refresh_once_its_account_is_deactivated_or_changed(
+        qtbot: Any, make_ctx: Any, register: Register) -> None:
+    windows = {}
+    for user in ("tn.hoa", "tp.duc"):
+        ctx = make_ctx(user)
+        window = windows[user] = MainWindow(ctx.settings)
+        qtbot.addWidget(window)
+        window.set_context(ctx)
+        window.show()
+        wait_ops(qtbot)
+    ended: list[str] = []
+    for user, window in windows.items():
+        window.logout_requested.connect(lambda u=user: ended.append(u))
+    for window in windows.values():  # nothing changed: nobody is logged out
+        window.refresh()
+        wait_ops(qtbot)
+    assert ended == []
+    register.set_active("tn.hoa", False, "admin")
+    register.set_role("tp.duc", "leader", "admin")
+    for window in windows.values():
+        window.refresh()
+        wait_ops(qtbot)
+    assert ended == ["tn.hoa", "tp.duc"]
+    assert windows["tn.hoa"].logout_message == (
+        "Tài khoản tn.hoa đã bị khóa: phiên làm việc đã kết thúc.")
+    assert windows["tp.duc"].logout_message == (
+        "Vai trò của tài khoản tp.duc vừa thay đổi: hãy đăng nhập lại.")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop.ui import settings as opts
 from desktop.ui.i18n import N_, _
+from desktop.ui.ops import run_op
 from desktop.ui.qt import (
     QAction,
     QByteArray,
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
             geometry = settings.get(opts.MAIN_GEOMETRY)
             if geometry:
                 self.restoreGeometry(QByteArray(geometry))
+        self.logout_message = ""  # why the session ended, shown on the next login
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -264,6 +266,30 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.refresh_counts()
+        self.check_account()
+
+    def check_account(self) -> None:
+        """Log out a user whose account was deactivated, or whose role changed, meanwhile
+        (by an administrator at another session of this PC): checked at every refresh."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        user = ctx.user
+
+        def found(accounts: list[Any]) -> None:
+            if self.ctx is not ctx:
+                return
+            now = next((a for a in accounts if a.username == user.username), None)
+            if now is not None and now.active and now.role == user.role:
+                return
+            self.logout_message = (
+                _("Tài khoản {user} đã bị khóa: phiên làm việc đã kết thúc.")
+                if now is None or not now.active else
+                _("Vai trò của tài khoản {user} vừa thay đổi: hãy đăng nhập lại.")
+            ).format(user=user.username)
+            self.logout_requested.emit()
+
+        run_op(lambda _c: ctx.register.accounts(), on_success=found, parent=self)
 
     def _changed_soon(self) -> None:
         self._pending_refresh.start()
