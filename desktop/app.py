@@ -136,9 +136,11 @@ class AppController(QObject):
             return
         self.show_login()
 
-    def show_login(self, office: str | None = None) -> None:
-        """The login over the window; `office` is given when the register is not open yet."""
+    def show_login(self, office: str | None = None, message: str = "") -> None:
+        """The login over the window; `office` is given when the register is not open yet,
+        `message` says why a session ended."""
         from desktop.ui.login import LoginDialog
+        from desktop.ui.widgets import show_banner
 
         if office is None:
             office = ""
@@ -148,6 +150,8 @@ class AppController(QObject):
                 log.warning("office details unavailable at login: %s", exc)
         self.window.set_placeholder(_("Mời đăng nhập."))
         dialog = LoginDialog(self.register, self.settings, office, self.window)
+        if message:
+            show_banner(dialog.error, message)
         self.dialog = dialog
         dialog.finished.connect(lambda r: self._logged_in(dialog, r))
         dialog.open()
@@ -221,12 +225,8 @@ class AppController(QObject):
         self.window.ctx = None
         self.ctx = None
         self.window.status.user.setText("")
-        self.show_login()
-        if self.window.logout_message:
-            from desktop.ui.widgets import show_banner
-
-            show_banner(self.dialog.error, self.window.logout_message)  # type: ignore[union-attr]
-            self.window.logout_message = ""
+        message, self.window.logout_message = self.window.logout_message, ""
+        self.show_login(message=message)
 
 
 def build(argv: list[str] | None = None, register_path: Path | None = None,

@@ -24,6 +24,13 @@ def ready_register(path: Path, clock: Any) -> None:
     reg.close()
 
 
+def start_to_login(qtbot: Any, controller: AppController) -> Any:
+    """Start the app and return the login it shows (before the register is open)."""
+    with qtbot.waitSignal(controller.login_shown, timeout=1_000) as shown:
+        controller.start()
+    return shown.args[0]
+
+
 class Lock:
     """Another connection holding the register exclusively: opening it waits until release
     (as when a backup tool or a second copy of motcua holds the file)."""
@@ -43,9 +50,7 @@ def test_a_login_typed_while_the_register_opens_waits_for_it_then_logs_in(
     path = controller.register_path
     assert path is not None
     ready_register(path, clock)
-    with qtbot.waitSignal(controller.login_shown, timeout=1_000) as shown:
-        controller.start()
-    login = shown.args[0]
+    login = start_to_login(qtbot, controller)
     assert controller.register is None  # shown before the register is open
     assert OFFICE_NAME in [label.text() for label in login.findChildren(QLabel)]
     lock = Lock(path)
@@ -60,8 +65,7 @@ def test_a_login_typed_while_the_register_opens_waits_for_it_then_logs_in(
         assert login.isVisible() and controller.window.ctx is None
     finally:
         lock.release()
-    with qtbot.waitSignal(controller.main_ready, timeout=10_000):
-        pass
+    qtbot.waitSignal(controller.main_ready, timeout=10_000).wait()  # raises on a timeout
     assert not login.isVisible()
     assert controller.window.ctx is not None
     assert controller.window.ctx.user.username == "admin"
@@ -72,9 +76,7 @@ def test_a_wrong_password_typed_while_the_register_opens_is_still_refused(
     path = controller.register_path
     assert path is not None
     ready_register(path, clock)
-    with qtbot.waitSignal(controller.login_shown, timeout=1_000) as shown:
-        controller.start()
-    login = shown.args[0]
+    login = start_to_login(qtbot, controller)
     lock = Lock(path)
     try:
         qtbot.keyClicks(login.username, "admin")
@@ -130,9 +132,7 @@ def test_a_register_that_fails_to_open_closes_the_waiting_login_and_says_why(
     con.execute("UPDATE alembic_version SET version_num = '9999'")  # from a newer motcua
     con.commit()
     con.close()
-    with qtbot.waitSignal(controller.login_shown, timeout=1_000) as shown:
-        controller.start()
-    login = shown.args[0]
+    login = start_to_login(qtbot, controller)
     qtbot.keyClicks(login.username, "admin")
     qtbot.keyClicks(login.password, UI_PASSWORD)
     login.ok.click()
@@ -234,9 +234,7 @@ def test_a_deactivated_officer_is_sent_back_to_the_login_and_told_why(
     with Register.open(path, clock=clock, auto_backup=False) as reg:
         reg.create_account("tn.hoa", "Trần Thị Hoa", "receiving", UI_PASSWORD, actor="admin",
                            must_change_password=False)
-    with qtbot.waitSignal(controller.login_shown, timeout=1_000) as shown:
-        controller.start()
-    login = shown.args[0]
+    login = start_to_login(qtbot, controller)
     with qtbot.waitSignal(controller.main_ready, timeout=10_000):
         qtbot.keyClicks(login.username, "tn.hoa")
         qtbot.keyClicks(login.password, UI_PASSWORD)

@@ -251,7 +251,7 @@ class FakeTransport:
         return self._do("rules", lambda: self.server.rules(token, since))
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the fake server lives in this process."""
 
 
 def enrolled_store(reg: Register, server: FakeServer, transport: FakeTransport,

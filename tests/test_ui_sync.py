@@ -67,8 +67,8 @@ def test_an_unreachable_server_shows_a_readable_error_without_blocking_the_gui(
         window.sync_now()
         assert time.monotonic() - started < 0.5  # run_once is not on the GUI thread
         assert window.status.sync.property("syncState") == "running"
-        with qtbot.waitSignal(window.sync.finished, timeout=30_000) as blocker:
-            pass
+        blocker = qtbot.waitSignal(window.sync.finished, timeout=30_000)
+        blocker.wait()  # raises on a timeout
         result = blocker.args[0]
         assert not result.ok
         label = window.status.sync

@@ -213,14 +213,15 @@ class SettingsDialog(QDialog):
         self.cutoff.setObjectName("cutoffHour")
         self.cutoff.setRange(11, 17)
         self.cutoff.setSuffix(_(" giờ"))
-        self.cutoff.setValue(self.ctx.register.settings().cutoff_hour)
+        office_settings = self.ctx.register.settings()
+        self.cutoff.setValue(office_settings.cutoff_hour)
         self.cutoff.setEnabled(self.ctx.can("settings"))
         form.addRow(_("Giờ chốt nhận hồ sơ trong ngày"), self.cutoff)
         form.addRow("", hint(_("Hồ sơ nhận sau giờ này được tính từ ngày làm việc tiếp theo "
                               "(Luật Hộ tịch, Điều 5: 15 giờ).")
                              + ("" if self.ctx.can("settings") else " " + _(
                                  "Chỉ quản trị viên được thay đổi."))))
-        self.head_name = QLineEdit(self.ctx.register.settings().head_name)
+        self.head_name = QLineEdit(office_settings.head_name)
         self.head_name.setObjectName("headName")
         self.head_name.setEnabled(self.ctx.can("settings"))
         form.addRow(_("Chủ tịch UBND xã (ký Mẫu 04, 05)"), self.head_name)
