@@ -89,7 +89,7 @@ def run_case(name: str, server_url: str, admin: Any, folder: Path, events: int,
     from desktop.register.syncstore import RegisterSyncStore
     from sync.client import HttpTransport, SyncEngine, enroll
     from sync.credentials import CredentialStore
-    from sync.faultproxy import FaultProxy
+    from tests.support.faultproxy import FaultProxy
 
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["MOTCUA_HOME"] = str(folder)

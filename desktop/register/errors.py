@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
+from sync.errors import KnownError
 
-class RegisterError(Exception):
-    """Root of the register's errors: something the user or the environment caused.
 
-    The Vietnamese message comes first (it is the default language of the UI); the English one
-    is shown when the UI is switched to English.
-    """
-
-    def __init__(self, message_vi: str, message_en: str | None = None, *, field: str | None = None):
-        super().__init__(message_vi)
-        self.message_vi = message_vi
-        self.message_en = message_en or message_vi
-        self.field = field
-
-    def message(self, lang: str = "vi") -> str:
-        """The message in the given UI language ("vi" or "en")."""
-        return self.message_en if lang == "en" else self.message_vi
+class RegisterError(KnownError):
+    """Root of the register's errors: something the user or the environment caused."""
 
 
 class ValidationError(RegisterError):
