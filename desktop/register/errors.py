@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sync.errors import KnownError
+from sync.lifecycle import TransitionError  # noqa: F401 - re-exported: one class, with the table
 
 
 class RegisterError(KnownError):
@@ -11,10 +12,6 @@ class RegisterError(KnownError):
 
 class ValidationError(RegisterError):
     """An input value was refused (Dữ liệu nhập không hợp lệ)."""
-
-
-class TransitionError(RegisterError):
-    """A lifecycle step that the rules forbid in the dossier's current state."""
 
 
 class NotFoundError(RegisterError):

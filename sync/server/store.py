@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync import protocol
+from sync.lifecycle import AGENCY_KINDS, OPENING_KINDS, OUTCOMES, Kind, current_due
 from sync.protocol import (
     EVENT_FIELDS,
     GENESIS_HASH,
@@ -54,7 +55,6 @@ AGENCY_ID_RE = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")
 # Enrollment codes are typed by a person: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
-AGENCY_KINDS = {"handed_over": "dossier.handed_over", "processed": "dossier.processed"}
 CHUNK = 500  # bound on the number of values in one IN (...) list
 
 _EVENT_COLUMNS = tuple(getattr(Event, f) for f in (*EVENT_FIELDS, "hash"))
@@ -565,7 +565,7 @@ class ServerStore:
         note = (note or "").strip()
         if len(note) > 1000:
             raise AdminError("--note is at most 1000 characters.")
-        if kind == "processed" and outcome not in ("approved", "rejected"):
+        if AGENCY_KINDS[kind] == Kind.PROCESSED and outcome not in OUTCOMES:
             raise AdminError("--outcome approved|rejected is required for --kind processed.")
         device_id = f"{AGENCY_DEVICE_PREFIX}{office_id}"
         with write_session(self.engine) as s:
@@ -582,11 +582,12 @@ class ServerStore:
                              .order_by(Event.device_seq.desc()).limit(1)).first()
             latest = max([h.hlc for h in history] + ([last.hlc] if last else []))
             channel = next((h.channel for h in history
-                            if h.kind in ("dossier.received", "dossier.registered")), None)
-            if kind == "handed_over":
+                            if h.kind in OPENING_KINDS), None)
+            if AGENCY_KINDS[kind] == Kind.HANDED_OVER:
+                due = current_due((h.kind, json.loads(h.payload)) for h in history)
                 payload: dict[str, Any] = {
                     "from_unit": unit, "to_unit": (to_unit or office.name).strip()[:200],
-                    "agency": True, "note": note, "due_at": _current_due(history)}
+                    "agency": True, "note": note, "due_at": due}
             else:
                 payload = {"outcome": outcome, "note": note, "unit": unit}
             now = self.clock()
@@ -615,7 +616,7 @@ class ServerStore:
             for uid_, payload in s.execute(
                     select(Event.stream, Event.payload).where(
                         Event.office_id == office_id,
-                        Event.kind.in_(("dossier.received", "dossier.registered")),
+                        Event.kind.in_(sorted(OPENING_KINDS)),
                         Event.payload.contains(json.dumps(ref, ensure_ascii=False)))):
                 if json.loads(payload).get("code") == ref:
                     stream = s.get(Stream, uid_)
@@ -642,18 +643,6 @@ def _check_storable(event: dict[str, Any]) -> None:
                  "device_id", "prev_hash", "hash"):
         if "\x00" in event[name]:
             raise ServerError(400, "bad_request", f"event field {name} contains NUL")
-
-
-def _current_due(history: Sequence[Any]) -> str | None:
-    """The dossier's due date as its events set it (receipt, supplement, extension)."""
-    due = None
-    for h in history:
-        payload = json.loads(h.payload)
-        if h.kind == "dossier.received":
-            due = payload.get("appointment_at", due)
-        elif h.kind in ("dossier.supplement_received", "dossier.rescheduled"):
-            due = payload.get("new_due_at", due)
-    return due
 
 
 def _check_catalogue(doc: Any) -> str:
