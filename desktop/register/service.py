@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, event, func, insert, select, text, update
+from sqlalchemy import Connection, delete, event, func, insert, select, text, update
 
 from desktop import paths
 from desktop.register import backup as backup_mod
@@ -27,7 +27,13 @@ from desktop.register.accounts import (
 )
 from desktop.register.calendar import CalendarOverride as CalendarDay
 from desktop.register.calendar import WorkingCalendar, load_overrides
-from desktop.register.catalogue import Catalogue, CatalogueSet, load_catalogue, parse_catalogue
+from desktop.register.catalogue import (
+    Catalogue,
+    CatalogueSet,
+    book_schema_amendment,
+    load_catalogue,
+    parse_catalogue,
+)
 from desktop.register.errors import (
     NotFoundError,
     RegisterError,
@@ -391,12 +397,20 @@ class Register:
             ).scalar()
             if existing == digest:
                 return False
-            if existing is not None:
+            amendment = None if existing is None else book_schema_amendment(conn.execute(
+                select(RuleVersion.content).where(RuleVersion.kind == "catalogue",
+                    RuleVersion.version == catalogue.version)).scalar_one(), catalogue)
+            if amendment == "keep":  # the same rules, stored with book schemas already
+                return False
+            if existing is not None and amendment is None:
                 raise ValidationError(
                     f"Danh mục thủ tục phiên bản {catalogue.version} đã có với nội dung khác; "
                     "phiên bản mới phải mang số hiệu mới.",
                     f"Catalogue version {catalogue.version} already exists with other content.",
                 )
+            if amendment == "replace":  # the same rules with book entry schemas added
+                conn.execute(delete(RuleVersion).where(RuleVersion.kind == "catalogue",
+                             RuleVersion.version == catalogue.version))
             conn.execute(insert(RuleVersion), [{
                 "kind": "catalogue", "version": catalogue.version,
                 "effective_from": catalogue.effective_from.isoformat(), "content": content,

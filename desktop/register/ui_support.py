@@ -2,9 +2,7 @@
 
 - which actions a dossier's state and the user's role allow, and *why* one is not allowed
   (the UI explains a forbidden step instead of silently greying it out);
-- the fields each logbook kind asks for, pre-filled from a dossier;
 - the filters behind the home screen's counts;
-- a diacritic-insensitive procedure finder;
 - a dossier's sync state from its events;
 - the daily backup, run in the background after start-up rather than while opening.
 """
@@ -20,7 +18,7 @@ from typing import Any
 from desktop import paths
 from desktop.register import backup as backup_mod
 from desktop.register.accounts import can
-from desktop.register.catalogue import Catalogue, Procedure
+from desktop.register.catalogue import Procedure
 from desktop.register.lifecycle import (
     ALLOWED_FROM,
     LOCAL_TZ,
@@ -31,7 +29,6 @@ from desktop.register.lifecycle import (
     status_label,
 )
 from desktop.register.queries import DossierFilter
-from desktop.register.textnorm import fold
 from desktop.register.views import DossierView, EventView
 
 # --- actions ---------------------------------------------------------------------------------
@@ -272,126 +269,6 @@ def home_filter(key: str, now: datetime) -> DossierFilter:
 
 
 OPEN_STATUS_CODES = tuple(sorted(int(s) for s in OPEN_STATES))
-
-
-# --- procedures --------------------------------------------------------------------------------
-
-
-def find_procedures(catalogue: Catalogue, query: str, limit: int = 50) -> list[Procedure]:
-    """Procedures whose name, code or field match every typed word as a prefix, accents ignored.
-
-    "xac nhan hon" finds "Cấp Giấy xác nhận tình trạng hôn nhân"; an empty query lists all.
-    """
-    tokens = fold(query).split()
-    fields = {f.code: f.name for f in catalogue.fields}
-    out = []
-    for proc in catalogue.procedures:
-        words = fold(" ".join((proc.name, proc.code.replace("_", " "),
-                               proc.national_code or "", fields.get(proc.field, "")))).split()
-        if all(any(w.startswith(t) for w in words) for t in tokens):
-            out.append(proc)
-            if len(out) >= limit:
-                break
-    return out
-
-
-# --- logbook entry fields ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntryField:
-    key: str
-    label_vi: str
-    label_en: str
-    required: bool = False
-    prefill: str | None = None  # "name", "birth_date", "id_number", "address", "sex"
-
-    def label(self, lang: str = "vi") -> str:
-        return self.label_en if lang == "en" else self.label_vi
-
-
-_F = EntryField
-BOOK_FIELDS: dict[str, tuple[EntryField, ...]] = {
-    "KS": (_F("ho_ten", "Họ, chữ đệm, tên người được khai sinh", "Child's full name", True),
-           _F("gioi_tinh", "Giới tính", "Sex"), _F("ngay_sinh", "Ngày, tháng, năm sinh",
-                                                    "Date of birth", True),
-           _F("noi_sinh", "Nơi sinh", "Place of birth"), _F("que_quan", "Quê quán", "Home town"),
-           _F("dan_toc", "Dân tộc", "Ethnicity"), _F("quoc_tich", "Quốc tịch", "Nationality"),
-           _F("ho_ten_me", "Họ tên người mẹ", "Mother's name"),
-           _F("ho_ten_cha", "Họ tên người cha", "Father's name"),
-           _F("so_dinh_danh", "Số định danh cá nhân", "Personal identification number"),
-           _F("nguoi_di_khai", "Người đi khai sinh", "Declarant", True, "name")),
-    "KH": (_F("ho_ten_chong", "Họ tên bên chồng", "Husband's name", True, "name"),
-           _F("ngay_sinh_chong", "Ngày sinh bên chồng", "Husband's birth date"),
-           _F("giay_to_chong", "Giấy tờ tùy thân bên chồng", "Husband's ID paper"),
-           _F("ho_ten_vo", "Họ tên bên vợ", "Wife's name", True),
-           _F("ngay_sinh_vo", "Ngày sinh bên vợ", "Wife's birth date"),
-           _F("giay_to_vo", "Giấy tờ tùy thân bên vợ", "Wife's ID paper")),
-    "KT": (_F("ho_ten", "Họ tên người chết", "Deceased's name", True),
-           _F("ngay_sinh", "Ngày sinh", "Date of birth"),
-           _F("ngay_chet", "Ngày, giờ chết", "Date and time of death", True),
-           _F("noi_chet", "Nơi chết", "Place of death"),
-           _F("nguyen_nhan", "Nguyên nhân chết", "Cause of death"),
-           _F("nguoi_di_khai", "Người đi khai tử", "Declarant", True, "name")),
-    "GH": (_F("nguoi_giam_ho", "Người giám hộ", "Guardian", True, "name"),
-           _F("nguoi_duoc_giam_ho", "Người được giám hộ", "Ward", True),
-           _F("noi_dung", "Nội dung (đăng ký / chấm dứt)", "Registration or termination")),
-    "NCMC": (_F("nguoi_nhan", "Người nhận", "Person recognising", True, "name"),
-             _F("nguoi_duoc_nhan", "Người được nhận", "Person recognised", True),
-             _F("quan_he", "Quan hệ (cha, mẹ, con)", "Relationship")),
-    "TDCC": (_F("ho_ten", "Họ tên người được thay đổi, cải chính", "Person concerned", True,
-                "name"),
-             _F("noi_dung", "Nội dung thay đổi, cải chính, bổ sung", "What changes", True),
-             _F("can_cu", "Căn cứ", "Grounds")),
-    "XNHN": (_F("ho_ten", "Họ tên người được xác nhận", "Full name", True, "name"),
-             _F("ngay_sinh", "Ngày sinh", "Date of birth", False, "birth_date"),
-             _F("so_dinh_danh", "Số định danh cá nhân", "Identification number", False,
-                "id_number"),
-             _F("noi_cu_tru", "Nơi cư trú", "Residence", False, "address"),
-             _F("tinh_trang", "Tình trạng hôn nhân", "Marital status", True),
-             _F("muc_dich", "Mục đích sử dụng", "Purpose")),
-    "GCNN": (_F("ho_ten", "Họ tên", "Full name", True, "name"),
-             _F("viec_ho_tich", "Việc hộ tịch đã giải quyết ở nước ngoài", "Event", True),
-             _F("co_quan", "Cơ quan nước ngoài đã giải quyết", "Foreign authority")),
-    "BSTL": (_F("ho_ten", "Người yêu cầu", "Requester", True, "name"),
-             _F("loai_trich_luc", "Loại trích lục", "Kind of extract", True),
-             _F("so_ban", "Số bản", "Copies")),
-}
-CERTIFICATION_FIELDS = (
-    _F("nguoi_yeu_cau", "Người yêu cầu chứng thực", "Requester", True, "name"),
-    _F("giay_to", "Tên giấy tờ, văn bản", "Document", True),
-    _F("so_ban", "Số bản", "Copies"),
-    _F("ghi_chu", "Ghi chú", "Note"),
-)
-GENERIC_FIELDS = (_F("ho_ten", "Họ tên", "Full name", True, "name"),
-                  _F("noi_dung", "Nội dung", "Content", True))
-
-
-def entry_fields(book_kind: str, group: str = "") -> tuple[EntryField, ...]:
-    if book_kind in BOOK_FIELDS:
-        return BOOK_FIELDS[book_kind]
-    if group == "certification" or book_kind.startswith("SCT"):
-        return CERTIFICATION_FIELDS
-    return GENERIC_FIELDS
-
-
-def prefill_entry(fields: Sequence[EntryField], view: DossierView | None) -> dict[str, str]:
-    """Values a dossier already gives for an entry (the applicant's name, birth date...)."""
-    if view is None:
-        return {}
-    applicant: dict[str, Any] = view.details.get("applicant", {}) or {}
-    source = {"name": view.applicant_name, "id_number": view.applicant_id_number or "",
-              "address": view.applicant_address or "", "sex": applicant.get("sex", ""),
-              "birth_date": _dmy(applicant.get("birth_date", ""))}
-    return {f.key: source[f.prefill] for f in fields if f.prefill and source.get(f.prefill)}
-
-
-def _dmy(iso: str) -> str:
-    try:
-        y, m, d = iso.split("-")
-        return f"{d}/{m}/{y}"
-    except ValueError:
-        return iso or ""
 
 
 # --- maintenance -------------------------------------------------------------------------------

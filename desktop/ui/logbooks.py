@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from desktop.register.catalogue import BookKind, EntryField, prefill, prefill_sources
+from desktop.register.errors import ValidationError
 from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.textnorm import nfc
-from desktop.register.ui_support import EntryField, entry_fields, prefill_entry
+from desktop.register.validation import validate_entry
 from desktop.register.views import DossierView, EntryView, VolumeView
 from desktop.ui import widgets
 from desktop.ui.context import AppContext
@@ -160,7 +162,11 @@ class EntryTableModel(QAbstractTableModel):
 
 
 class EntryDialog(QDialog):
-    """A new entry (or a correction of one): the fields its book kind asks for."""
+    """A new entry (or a correction of one): the fields its book kind's schema asks for.
+
+    Inputs, labels (in the UI language), required marks and pre-filled values all come from
+    the catalogue's definition of the book; saving checks the data against that definition.
+    """
 
     def __init__(self, ctx: AppContext, book_kind: str, parent: QWidget | None = None, *,
                  dossier: DossierView | None = None, correct: EntryView | None = None):
@@ -170,9 +176,12 @@ class EntryDialog(QDialog):
         self.dossier = dossier
         self.correct = correct
         self.entry: EntryView | None = None
-        kind = ctx.catalogue.book_kind(book_kind)
+        kind: BookKind = ctx.catalogue.book_kind(book_kind)
+        self.kind = kind
         self.group = kind.group
-        self.fields: tuple[EntryField, ...] = entry_fields(book_kind, kind.group)
+        self.fields: tuple[EntryField, ...] = kind.fields
+        # A new certification takes one number per document: one line each in this field.
+        self.split = kind.split_field if correct is None else None
         self.setObjectName("entryDialog")
         title = (_("Ghi sửa đổi — {book}") if correct else _("Ghi vào {book}")).format(
             book=kind.name)
@@ -191,19 +200,19 @@ class EntryDialog(QDialog):
         self.dossier_code.setPlaceholderText(_("Mã hồ sơ (nếu có)"))
         if correct is None:
             form.addRow(_("Hồ sơ"), self.dossier_code)
-        values = prefill_entry(self.fields, dossier)
+        values: dict[str, str] = {}
+        if dossier is not None:
+            values = prefill(kind, prefill_sources(
+                dossier.applicant_name, dossier.details, id_number=dossier.applicant_id_number
+                or "", address=dossier.applicant_address or ""))
         if correct is not None:
-            values = {k: str(v) for k, v in correct.data.items() if k != "correction_reason"}
+            values = {k: str(v) for k, v in kind.canonical(correct.data).items()
+                      if k != "correction_reason" and v not in (None, "")}
         for f in self.fields:
-            if self.group == "certification" and f.key == "giay_to" and correct is None:
-                edit: QLineEdit | QPlainTextEdit = QPlainTextEdit(values.get(f.key, ""))
-                edit.setPlaceholderText(_("Mỗi giấy tờ một dòng: mỗi giấy tờ được cấp một số "
-                                          "chứng thực"))
-                edit.setTabChangesFocus(True)
-                edit.setMaximumHeight(90)
-            else:
-                edit = QLineEdit(values.get(f.key, ""))
+            edit = self._input(f, values.get(f.key, ""))
             edit.setObjectName(f"entry_{f.key}")
+            if f.type in _TYPE_HINTS:
+                edit.setToolTip(_(_TYPE_HINTS[f.type]))
             self.inputs[f.key] = edit
             form.addRow(f.label(lang()) + (" *" if f.required else ""), edit)
         self.reason = QLineEdit()
@@ -217,6 +226,20 @@ class EntryDialog(QDialog):
         self.mover = EnterMovesForward(self)
         install_enter_navigation(self, self.mover)
 
+    def _input(self, f: EntryField, value: str) -> QLineEdit | QPlainTextEdit:
+        if f is self.split or f.type == "long_text":
+            edit = QPlainTextEdit(value)
+            if f is self.split:
+                edit.setPlaceholderText(_("Mỗi giấy tờ một dòng: mỗi giấy tờ được cấp một số "
+                                          "chứng thực"))
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(90)
+            return edit
+        line = QLineEdit(value)
+        if f.type in _TYPE_PLACEHOLDERS:
+            line.setPlaceholderText(_(_TYPE_PLACEHOLDERS[f.type]))
+        return line
+
     def data(self) -> dict[str, str]:
         out = {}
         for key, edit in self.inputs.items():
@@ -224,31 +247,39 @@ class EntryDialog(QDialog):
             out[key] = nfc(text).strip()
         return out
 
+    def _documents(self, data: dict[str, str]) -> list[dict[str, str]]:
+        """One entry's data per document line of the split field (one entry otherwise)."""
+        if self.split is None:
+            return [data]
+        lines = [x.strip() for x in data.get(self.split.key, "").splitlines() if x.strip()]
+        return [{**data, self.split.key: line} for line in lines] or [data]
+
     def save(self) -> None:
         data = self.data()
-        for f in self.fields:
-            if f.required and not data.get(f.key):
-                show_banner(self.error, _("Hãy điền «{label}».").format(label=f.label(lang())))
-                self.inputs[f.key].setFocus()
-                return
+        documents = self._documents(data)
+        try:
+            documents = [validate_entry(self.kind, d) for d in documents]
+        except ValidationError as exc:
+            show_banner(self.error, user_message(exc))
+            key = getattr(exc, "field", None)
+            if key in self.inputs:
+                self.inputs[key].setFocus()
+            return
         if self.correct is not None and not self.reason.text().strip():
             show_banner(self.error, _("Hãy ghi lý do sửa đổi."))
             self.reason.setFocus()
             return
         reg, actor, kind = self.ctx.register, self.ctx.user.username, self.book_kind
         dossier_ref = self.dossier_code.text().strip() or None
-        correct, reason, group = self.correct, nfc(self.reason.text()).strip(), self.group
+        correct, reason = self.correct, nfc(self.reason.text()).strip()
+        split = self.split is not None
 
         def work(c: Any) -> EntryView:
             if correct is not None:
-                return reg.correct_entry(correct.uid, data, reason, actor)
-            if group == "certification":
-                docs = [line.strip() for line in data.get("giay_to", "").splitlines()
-                        if line.strip()]
-                entries = reg.certify(kind, [{**data, "giay_to": d} for d in docs], actor,
-                                      dossier_ref=dossier_ref)
-                return entries[-1]
-            return reg.add_logbook_entry(kind, data, actor, dossier_ref=dossier_ref)
+                return reg.correct_entry(correct.uid, documents[0], reason, actor)
+            if split:
+                return reg.certify(kind, documents, actor, dossier_ref=dossier_ref)[-1]
+            return reg.add_logbook_entry(kind, documents[0], actor, dossier_ref=dossier_ref)
 
         self.ok.setEnabled(False)
         run_op(work, on_success=self._saved, on_failure=self._failed, parent=self, kind="write")
@@ -263,6 +294,22 @@ class EntryDialog(QDialog):
             show_banner(self.error, user_message(exc))
         else:
             report(self, exc)
+
+
+_TYPE_PLACEHOLDERS = {
+    "date": N_("NN/TT/NNNN"),
+    "datetime": N_("NN/TT/NNNN GG:PP"),
+    "year": N_("NNNN"),
+    "id_number": N_("12 chữ số"),
+    "sex": N_("Nam / Nữ"),
+    "money": N_("Số tiền, đồng"),
+    "number": N_("Số"),
+}
+_TYPE_HINTS = {
+    "date": N_("Ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."),
+    "datetime": N_("Ngày và giờ, ví dụ 05/03/2026 14:30."),
+    "id_number": N_("Số định danh cá nhân gồm 12 chữ số."),
+}
 
 
 class LogbooksPage(QWidget):
