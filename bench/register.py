@@ -132,7 +132,7 @@ class Filler:
     """Random valid dossiers from the demo generator, received batched or one by one."""
 
     def __init__(self, reg: Any, seed: int):
-        from desktop.register.demo import DemoGenerator, prepare_register
+        from desktop.demo import DemoGenerator, prepare_register
 
         prepare_register(reg)
         self.reg = reg
@@ -212,7 +212,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     filler = Filler(reg, args.seed)
     if fill == "demo":
-        from desktop.register.demo import fill_demo
+        from desktop.demo import fill_demo
 
         _log(f"fill_demo({n:,}) …")
         t = time.perf_counter()

@@ -74,7 +74,7 @@ class CountingTransport:
 
 def fill(reg: Any, events: int) -> None:
     """At least `events` pending events (deterministic demo dossiers) in an enrolled register."""
-    from desktop.register.demo import fill_demo
+    from desktop.demo import fill_demo
 
     # Demo dossiers carry about 6.7 events each (receipt, book entries, lifecycle steps);
     # one call, because the demo closes past years' books when it is done.

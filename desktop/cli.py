@@ -44,7 +44,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from desktop.register.demo import fill_demo
+    from desktop.demo import fill_demo
 
     with _open() as reg:
         made = fill_demo(reg, args.count, seed=args.seed)

@@ -1,6 +1,6 @@
 """Render every main screen with demo data to PNG: `python -m desktop.ui.screenshots OUTDIR`.
 
-Runs offscreen in a temporary data folder: a demo register (desktop.register.demo) seen on
+Runs offscreen in a temporary data folder: a demo register (desktop.demo) seen on
 its last demo day, accounts for each role, then each screen grabbed as a user would see it.
 Options: --count N (demo dossiers, default 400), --lang en, --register PATH (reuse a file).
 """
@@ -140,7 +140,7 @@ class Shooter:
         login.close()
 
     def demo_register(self) -> Any:
-        from desktop.register.demo import fill_demo
+        from desktop.demo import fill_demo
         from desktop.register.service import Register
 
         path = Path(self.args.register) if self.args.register else self.home / "demo.sqlite3"

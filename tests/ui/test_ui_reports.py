@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tests.conftest import FixedClock, local_time, open_register
 
-from desktop.register.demo import fill_demo
+from desktop.demo import fill_demo
 from desktop.register.service import Register
 from desktop.ui.qt import QDate
 from tests.conftest import wait_ops

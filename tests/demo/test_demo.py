@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -12,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop.register.demo import DEMO_END, fill_demo
+from desktop.demo import DEMO_END, fill_demo
 from desktop.register.events import parse_utc
 from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES
 from desktop.register.service import Register
 from desktop.register.textnorm import fold
-
-from tests.conftest import cli_env, motcua_command
 
 N = 300
 TET = (date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17))
@@ -162,13 +159,3 @@ def test_the_demo_register_passes_its_check(demo) -> None:
     report = reg.check()
     assert report.ok, report.text("en")
 
-
-def test_demo_data_command_then_check_command(tmp_path: Path) -> None:
-    env = cli_env(tmp_path)
-    made = subprocess.run([*motcua_command(), "--lang", "en", "demo-data", "200"], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert made.returncode == 0, made.stderr
-    assert "200" in made.stdout
-    checked = subprocess.run([*motcua_command(), "check"], env=env, capture_output=True,
-                             text=True, timeout=300)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
