@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.register import reports as R
     from desktop.register.service import Register
     from desktop.register.views import ApplicantInput, DossierInput
-    from sync.reports import ReportParams
+    from reports import ReportParams
 
     register = args.work / "register.sqlite3"
     if not (args.reuse and register.exists()):

@@ -95,7 +95,7 @@ def cmd_print_book(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from desktop.reporting import parse_day, write_report
     from forms.errors import FormsError
-    from sync.reports import ReportParams
+    from reports import ReportParams
 
     try:
         params = ReportParams(parse_day(args.date_from), parse_day(args.date_to),

@@ -16,8 +16,9 @@ from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.reports import Cancelled, Progress, compute, report_meta
 from desktop.register.service import Register
 from forms.reports import ReportDocument, render_report, sections
-from sync.report_tables import TITLES, period_text, tabulate, write_xlsx
-from sync.reports import Report, ReportParams, report_json
+from reports import Report, ReportParams, report_json
+from reports.tables import TITLES, period_text, tabulate
+from reports.xlsx import write_xlsx
 
 FORMATS = ("json", "xlsx", "pdf")
 

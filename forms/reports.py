@@ -183,7 +183,7 @@ def render_report(record: ReportDocument) -> bytes:
 
 def sections(tables: Sequence[Any]) -> tuple[ReportSection, ...]:
     """ReportSections from any objects with title, columns (title, kind, width), rows,
-    total_rows and note (sync.report_tables.Table has them). Columns of kind "key" (codes
+    total_rows and note (reports.tables.Table has them). Columns of kind "key" (codes
     meant for spreadsheets) are left off the paper."""
     out = []
     for t in tables:

@@ -1,7 +1,7 @@
 """Reports over the register's events (no Qt): the facts cache, the five reports, the board.
 
 Every figure comes from the register's events, folded dossier by dossier in replica order
-(hlc, device_id, uid) by `sync.reports.fold_dossier` — the same code the province server runs
+(hlc, device_id, uid) by `reports.fold_dossier` — the same code the province server runs
 over the events it holds, so an office's figures and the server's agree exactly.
 
 Folding a million dossiers' events takes a minute, so the folded facts are kept in a cache
@@ -34,7 +34,7 @@ from desktop import paths
 from desktop.register import db
 from desktop.register.errors import RegisterError
 from desktop.register.models import RuleVersion
-from sync.reports import (
+from reports import (
     FACT_COLUMNS,
     KINDS,
     BoardRow,
@@ -57,7 +57,7 @@ from sync.reports import (
 
 log = logging.getLogger(__name__)
 
-# Bump when sync.reports.fold_dossier or DossierFacts change: every cache is then rebuilt.
+# Bump when reports.fold_dossier or DossierFacts change: every cache is then rebuilt.
 FACTS_VERSION = "5"
 CHUNK = 500
 BATCH = 5000
@@ -379,7 +379,7 @@ class FactsCache:
         try:
             cursor = con.execute(sql, values)
             if cancelled is None:
-                yield from map(make, cursor)  # type: ignore[misc]
+                yield from map(make, cursor)
                 return
             while True:
                 rows = cursor.fetchmany(20_000)

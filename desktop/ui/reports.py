@@ -67,7 +67,7 @@ _NUMERIC = ("int", "money", "share", "points")
 
 
 def _cell(kind: str, value: Any) -> str:
-    from sync.report_tables import cell_text
+    from reports.tables import cell_text
 
     return cell_text(kind, value)
 
@@ -318,7 +318,7 @@ class ReportsWindow(QMainWindow):
             self.officer.addItem(f"{full_name} ({username})", username)
 
     def params(self) -> Any:
-        from sync.reports import ReportParams
+        from reports import ReportParams
 
         d0, d1 = self.date_from.date(), self.date_to.date()
         return ReportParams(date(d0.year(), d0.month(), d0.day()),
@@ -344,7 +344,7 @@ class ReportsWindow(QMainWindow):
 
         def work(op: OpContext) -> Any:
             from desktop.register.reports import compute
-            from sync.report_tables import tabulate
+            from reports.tables import tabulate
 
             report = compute(register, kind, params, progress=op.report,
                              cancelled=lambda: op.cancelled)
@@ -370,7 +370,7 @@ class ReportsWindow(QMainWindow):
     def show_report(self, result: Any) -> None:
         """Lay out a finished report: the tables are models read as they are scrolled, so
         tens of thousands of rows cost the GUI thread nothing up front."""
-        from sync.report_tables import TITLES, period_text
+        from reports.tables import TITLES, period_text
 
         report, tables, chart = result
         self.report = report

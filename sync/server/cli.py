@@ -121,8 +121,8 @@ def cmd_list_devices(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from sync.report_tables import write_xlsx
-    from sync.reports import ReportParams, report_json
+    from reports import ReportParams, report_json
+    from reports.xlsx import write_xlsx
     from sync.server.reports import compute_report
 
     try:

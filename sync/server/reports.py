@@ -1,6 +1,6 @@
 """Reports over the events the province server holds: one office, or every office of a province.
 
-The same fold and the same computations as the office's own register (sync.reports): an
+The same fold and the same computations as the office's own register (the reports package): an
 office's figures here agree with the ones its register prints, once it has synced. The
 server holds only what was pushed to it, so every dossier it knows counts as synced, and
 "days late" count working days on the bundled calendars plus the published ones.
@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sync.reports import (
+from reports import (
     KINDS,
     DossierFacts,
     IndexRules,

@@ -16,7 +16,7 @@ from desktop.register import reports as R
 from desktop.register.errors import ValidationError
 from desktop.register.service import Register
 from resources import resource_path
-from sync.reports import IndexRules, ReportParams
+from reports import IndexRules, ReportParams
 
 NOVEMBER = ReportParams(date(2026, 11, 1), date(2026, 11, 30))
 # What every receipt's payload held before the two flags existed (the register adds code and

@@ -22,16 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import FixedClock, cli_env, local_time, motcua_command, open_register, valid_input
-from tests.support.server_fixtures import ServerProcess
-from tests.sync.test_sync_client_support import credentials, keyring_backend  # noqa: F401 (fixtures)
 
 from desktop.register import reports as R
 from desktop.register.service import Register
 from desktop.register.syncstore import RegisterSyncStore
 from desktop.reporting import report_bytes
-from sync.report_tables import tabulate
-from sync.reports import (
+from reports import (
     IndexRules,
     ReportParams,
     fold_dossier,
@@ -40,6 +36,17 @@ from sync.reports import (
     mask_name,
     report_data,
 )
+from reports.tables import tabulate
+from tests.conftest import (
+    FixedClock,
+    cli_env,
+    local_time,
+    motcua_command,
+    open_register,
+    valid_input,
+)
+from tests.support.server_fixtures import ServerProcess
+from tests.sync.test_sync_client_support import credentials, keyring_backend  # noqa: F401 (fixtures)
 
 Q1 = ReportParams(date(2026, 1, 1), date(2026, 3, 31))
 TU_PHAP = "Công chức Tư pháp - Hộ tịch"
@@ -483,7 +490,7 @@ def test_the_cache_folds_only_new_events_and_rebuilds_after_a_restore(history: A
 
 @pytest.fixture(scope="module")
 def demo_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Register]:
-    from desktop.demo import fill_demo
+    from desktop.register.demo import fill_demo
 
     folder = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:
@@ -500,7 +507,7 @@ def demo_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Register
 def test_the_grouped_cache_gives_the_figures_of_every_dossiers_own_facts(
         demo_register: Register, period: Any) -> None:
     """The cache groups alike finished dossiers for speed: it must never change a figure."""
-    from sync.reports import compute_handling, compute_index
+    from reports import compute_handling, compute_index
 
     cache = R.FactsCache(demo_register)
     cache.refresh()

@@ -69,8 +69,8 @@ def open_window(qtbot: Any, ctx: Any) -> Any:
 def test_the_window_computes_each_report_in_a_worker_and_shows_its_tables(
         qtbot: Any, demo: Any, make_ctx: Any, kind: str) -> None:
     from desktop.register.reports import compute
-    from sync.report_tables import cell_text, tabulate
-    from sync.reports import ReportParams
+    from reports import ReportParams
+    from reports.tables import cell_text, tabulate
 
     window = open_window(qtbot, make_ctx("ld.son"))
     window.kind.setCurrentIndex(window.kind.findData(kind))

@@ -1,33 +1,25 @@
 """The reports as titled tables (one per sheet or PDF section), and the Excel writer.
 
-`tabulate(report)` turns any report of sync.reports into plain `Table`s with Vietnamese
+`tabulate(report)` turns any report of the reports package into plain `Table`s with Vietnamese
 headings and typed columns; the PDF renderer (forms/reports.py, through desktop/reporting.py)
-and `write_xlsx` both print these, so the paper, the spreadsheet and the JSON show the same
+and `reports.xlsx.write_xlsx` both print these, so the paper, the spreadsheet and the JSON show the same
 figures. Nothing here imports `desktop` (the server writes spreadsheets too).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sync.reports import (
-    LOCAL_TZ,
-    RATING_LABELS,
-    FeeRow,
-    FeesReport,
-    HandlingReport,
-    HandlingRow,
-    IndexReport,
-    LateReport,
-    RatingRow,
-    Report,
-    SatisfactionReport,
-)
+from reports.board import Report
+from reports.handling import HandlingReport, HandlingRow, LateReport
+from reports.index import IndexReport
+from reports.params import RATING_LABELS
+from reports.satisfaction import FeeRow, FeesReport, RatingRow, SatisfactionReport
+from sync.lifecycle import LOCAL_TZ
 
 # Column kinds: text, key (a code: in spreadsheets only, not on paper), int, share (0..1,
 # printed as a percentage), money (đồng), points, instant (UTC text, printed in local time),
@@ -276,81 +268,6 @@ def cell_value(kind: str, value: Any) -> Any:
     return value
 
 
-_FORMATS = {"int": "#,##0", "money": "#,##0", "share": "0.0%", "points": "0.00",
-            "instant": "dd/mm/yyyy hh:mm", "day": "dd/mm/yyyy"}
-
-
-def write_xlsx(report: Report, meta: Mapping[str, Any], officers: Mapping[str, str] | None = None
-               ) -> bytes:
-    """The report as an .xlsx workbook: one sheet per table, a title block, frozen headers."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import (  # type: ignore[import-untyped]
-        Alignment,
-        Border,
-        Font,
-        PatternFill,
-        Side,
-    )
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_fill = PatternFill("solid", fgColor="DDE4EE")
-    bold = Font(bold=True)
-    office = str(meta.get("office_name", ""))
-    for table in tabulate(report, officers):
-        ws = wb.create_sheet(table.sheet[:31])
-        ws["A1"] = office
-        ws["A1"].font = bold
-        ws["A2"] = TITLES[report.kind].upper()
-        ws["A2"].font = Font(bold=True, size=13)
-        ws["A3"] = f"{table.title} — {period_text(report)}"
-        ws["A4"] = table.note
-        ws["A4"].font = Font(italic=True, size=9)
-        header = 6
-        for c, col in enumerate(table.columns, 1):
-            cell = ws.cell(header, c, col.title)
-            cell.font = bold
-            cell.fill = head_fill
-            cell.border = border
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-            ws.column_dimensions[get_column_letter(c)].width = max(8.0, col.width * 1.1)
-        ws.row_dimensions[header].height = 45
-        for r, row in enumerate(table.rows, header + 1):
-            for c, (col, value) in enumerate(zip(table.columns, row, strict=True), 1):
-                cell = ws.cell(r, c, cell_value(col.kind, value))
-                cell.border = border
-                if col.kind in _FORMATS:
-                    cell.number_format = _FORMATS[col.kind]
-                if col.kind in ("text", "key"):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if r - header <= table.total_rows:
-                    cell.font = bold
-        ws.freeze_panes = ws.cell(header + 1, 1)
-        ws.auto_filter.ref = (f"A{header}:{get_column_letter(len(table.columns))}"
-                              f"{header + max(1, len(table.rows))}")
-        ws.print_title_rows = f"{header}:{header}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    info = wb.create_sheet("Thông tin")
-    for r, (key, value) in enumerate(sorted((k, v) for k, v in meta.items()
-                                            if isinstance(v, (str, int, float))), 1):
-        info.cell(r, 1, key)
-        info.cell(r, 2, value)
-    info.column_dimensions["A"].width = 18
-    info.column_dimensions["B"].width = 60
-    wb.properties.title = TITLES[report.kind]
-    wb.properties.creator = "motcua"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 __all__ = [
     "TITLES",
     "Column",
@@ -359,5 +276,4 @@ __all__ = [
     "cell_value",
     "period_text",
     "tabulate",
-    "write_xlsx",
 ]
