@@ -490,7 +490,7 @@ def test_the_cache_folds_only_new_events_and_rebuilds_after_a_restore(history: A
 
 @pytest.fixture(scope="module")
 def demo_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Register]:
-    from desktop.register.demo import fill_demo
+    from desktop.demo import fill_demo
 
     folder = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:
