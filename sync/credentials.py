@@ -17,6 +17,8 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from sync.errors import KnownError
+
 log = logging.getLogger(__name__)
 
 SERVICE = "motcua"
@@ -32,16 +34,8 @@ _INSECURE = {
 }
 
 
-class CredentialError(Exception):
+class CredentialError(KnownError):
     """The keyring could not store or read the token (locked, missing, refused)."""
-
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    def message(self, lang: str = "vi") -> str:
-        return self.message_vi if lang == "vi" else self.message_en
 
 
 @dataclass(frozen=True)

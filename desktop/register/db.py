@@ -1,4 +1,11 @@
-"""SQLite engine for the register: one connect hook, explicit write transactions, sanity check."""
+"""SQLite engine for the register: one connect hook, explicit write transactions, sanity check.
+
+SQLite's own failures (locked, disk full, read-only, damaged file) are turned into the
+register's `StorageError` kinds here, in one place (`storage_error`): the engine's
+`handle_error` event for everything that goes through SQLAlchemy, and the session helpers
+for the statements run on the DBAPI connection underneath. The failed transaction rolls
+back whole, so nothing saved before is lost.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,72 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session
 
-from desktop.register.errors import IntegrityProblem, RegisterVersionError
+from desktop.register.errors import (
+    CorruptRegister,
+    DiskFull,
+    IntegrityProblem,
+    ReadOnlyRegister,
+    RegisterLocked,
+    RegisterVersionError,
+    StorageError,
+)
 from desktop.register.peek import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+
+
+# SQLite's primary result codes (the low byte of the extended code).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+_BY_CODE: dict[int, type[StorageError]] = {
+    _SQLITE_BUSY: RegisterLocked, _SQLITE_LOCKED: RegisterLocked,
+    _SQLITE_FULL: DiskFull, _SQLITE_READONLY: ReadOnlyRegister,
+    _SQLITE_CORRUPT: CorruptRegister, _SQLITE_NOTADB: CorruptRegister,
+    _SQLITE_IOERR: StorageError, _SQLITE_CANTOPEN: StorageError,
+}
+# The same by SQLite's message, for errors that carry no code.
+_BY_TEXT: tuple[tuple[str, type[StorageError]], ...] = (
+    ("database is locked", RegisterLocked), ("database table is locked", RegisterLocked),
+    ("database or disk is full", DiskFull), ("readonly database", ReadOnlyRegister),
+    ("file is not a database", CorruptRegister), ("disk image is malformed", CorruptRegister),
+    ("disk i/o error", StorageError), ("unable to open database file", StorageError),
+)
+
+
+def storage_error(exc: BaseException) -> StorageError | None:
+    """The register's error for an SQLite failure of the file itself, or None for the rest.
+
+    A constraint violation or an SQL mistake is not a storage problem (it stays a bug).
+    """
+    if isinstance(exc, StorageError):
+        return exc
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(
+            exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        return None
+    detail = str(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    kind = _BY_CODE.get(code & 0xFF) if isinstance(code, int) else None
+    if kind is None:
+        text = detail.lower()
+        kind = next((k for marker, k in _BY_TEXT if marker in text), None)
+    if kind is None:
+        return None
+    log.warning("register storage problem (%s): %s", kind.__name__, detail)
+    return kind(detail)
+
+
+def _on_error(context: ExceptionContext) -> BaseException | None:
+    # Returned, SQLAlchemy raises it in place of its own wrapper (chained to SQLite's error).
+    return storage_error(context.original_exception)
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -36,7 +97,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
-def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _on_begin(conn: Connection) -> None:
     # Writers take the write lock up front (BEGIN IMMEDIATE): two writers never deadlock on
     # a lock upgrade, the second one waits for busy_timeout instead.
     if conn.get_execution_options().get("write"):
@@ -50,24 +111,42 @@ def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "handle_error", _on_error)
     return engine
 
 
 @contextmanager
+def _storage_errors_mapped() -> Iterator[None]:
+    """SQLite errors raised on the DBAPI connection (beside SQLAlchemy) mapped the same way."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        mapped = storage_error(exc)
+        if mapped is None or mapped is exc:
+            raise
+        raise mapped from exc
+
+
+@contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One unit of work under the write lock; commits on success, rolls back on any error."""
-    with Session(engine.execution_options(write=True), expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+    """One unit of work under the write lock; commits on success, rolls back on any error.
+
+    Raises a `StorageError` kind when the file cannot be written (locked, full, read-only,
+    damaged); the transaction is then rolled back whole.
+    """
+    with (_storage_errors_mapped(),
+          Session(engine.execution_options(write=True), expire_on_commit=False) as session,
+          session.begin()):
+        yield session
 
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A read-only snapshot (WAL readers never block the writer)."""
-    with Session(engine, expire_on_commit=False) as session:
-        with session.begin():
-            yield session
-            session.rollback()
+    with (_storage_errors_mapped(), Session(engine, expire_on_commit=False) as session,
+          session.begin()):
+        yield session
+        session.rollback()
 
 
 def is_motcua_register(path: Path) -> bool:
@@ -98,7 +177,7 @@ def quick_check(path: Path) -> list[str]:
 
 def quarantine(path: Path, dest_dir: Path) -> Path:
     """Move a damaged register aside with its -wal and -shm files; never delete it."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = dest_dir / f"{path.stem}-{stamp}{path.suffix}"
     for suffix in ("", "-wal", "-shm"):
         src = Path(str(path) + suffix)

@@ -26,6 +26,72 @@ class IntegrityProblem(RegisterError):
     """The register failed a consistency check (integrity, hash chain, projections)."""
 
 
+# --- the register's file could not be used (mapped from SQLite by desktop.register.db) ------
+
+_NOTHING_LOST_VI = " Dữ liệu đã lưu trước đó không bị mất; thao tác vừa rồi chưa được ghi."
+_NOTHING_LOST_EN = " Nothing saved before is lost; the last action was not recorded."
+
+
+class StorageError(RegisterError):
+    """SQLite could not read or write the register file; the failed transaction rolled back.
+
+    Each kind has its own message saying what to do. `detail` keeps SQLite's own words for
+    the log (English, technical, never shown as the message).
+    """
+
+    MESSAGE_VI = ("Không đọc hoặc ghi được tệp sổ đăng ký. Hãy kiểm tra ổ đĩa rồi thử lại."
+                  + _NOTHING_LOST_VI)
+    MESSAGE_EN = ("The register file could not be read or written. Check the disk and try "
+                  "again." + _NOTHING_LOST_EN)
+
+    def __init__(self, detail: str = ""):
+        super().__init__(self.MESSAGE_VI, self.MESSAGE_EN)
+        self.detail = detail
+
+
+class RegisterLocked(StorageError):
+    """Another process holds the register's write lock beyond the busy timeout."""
+
+    MESSAGE_VI = ("Sổ đăng ký đang bị một chương trình khác giữ (có thể một cửa sổ motcua "
+                  "khác đang mở trên máy này, hoặc một bản sao lưu đang chạy). Hãy đóng "
+                  "motcua kia rồi thử lại." + _NOTHING_LOST_VI)
+    MESSAGE_EN = ("The register is held by another program (perhaps another motcua is open "
+                  "on this PC, or a backup is running). Close the other motcua and try "
+                  "again." + _NOTHING_LOST_EN)
+
+
+class DiskFull(StorageError):
+    """The disk (or the file's size limit) is full: SQLITE_FULL."""
+
+    MESSAGE_VI = ("Ổ đĩa chứa sổ đăng ký đã đầy. Hãy giải phóng dung lượng (xóa tệp không "
+                  "cần, chuyển bản sao lưu cũ sang ổ khác) rồi thử lại." + _NOTHING_LOST_VI)
+    MESSAGE_EN = ("The disk holding the register is full. Free some disk space (delete files "
+                  "you do not need, move old backups to another disk) and try again."
+                  + _NOTHING_LOST_EN)
+
+
+class ReadOnlyRegister(StorageError):
+    """The file, its folder or the disk does not allow writing: SQLITE_READONLY."""
+
+    MESSAGE_VI = ("Không ghi được vào sổ đăng ký: tệp, thư mục chứa nó hoặc ổ đĩa chỉ cho "
+                  "phép đọc. Hãy kiểm tra quyền ghi của tài khoản Windows/Linux đang dùng "
+                  "trên tệp và thư mục (hoặc khóa ghi của USB) rồi thử lại." + _NOTHING_LOST_VI)
+    MESSAGE_EN = ("The register cannot be written: the file, its folder or the disk is "
+                  "read-only. Check the permissions of this user account on the file and its "
+                  "folder (or the USB stick's write lock) and try again." + _NOTHING_LOST_EN)
+
+
+class CorruptRegister(StorageError):
+    """The file is not a database, or its image is malformed: SQLITE_NOTADB / SQLITE_CORRUPT."""
+
+    MESSAGE_VI = ("Sổ đăng ký bị hỏng (tệp không còn đọc được như một cơ sở dữ liệu). Hãy "
+                  "đóng motcua và khôi phục bản sao lưu gần nhất bằng lệnh "
+                  "`motcua restore <tệp sao lưu>` (các bản sao lưu nằm trong thư mục backups).")
+    MESSAGE_EN = ("The register is damaged (the file no longer reads as a database). Close "
+                  "motcua and restore the latest backup with `motcua restore <backup file>` "
+                  "(backups are in the backups folder).")
+
+
 class ValidationWarning:
     """A check that did not pass but does not block saving (cảnh báo, không chặn)."""
 

@@ -1,6 +1,7 @@
 """Errors in the UI: friendly messages for known errors, a bug dialog and the log for the rest.
 
-A `RegisterError` (or a forms error) is something the user or the environment caused: it is
+A `KnownError` (sync.errors: the register's, the forms', sync's, the keyring's, ...) is
+something the user or the environment caused (a locked register, a full disk included): it is
 shown as a plain message in the UI's language. Anything else is a bug: the global excepthook
 writes it to the rotating log in the data folder and shows a dialog whose details can be
 copied into a report. Qt's own warnings are routed into the same log.
@@ -31,6 +32,7 @@ from desktop.ui.qt import (
     qInstallMessageHandler,
     sip,
 )
+from sync.errors import KnownError
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
@@ -41,13 +43,13 @@ presenter: Callable[[QWidget | None, str, str], None] | None = None
 
 
 def is_known(exc: BaseException) -> bool:
-    """Errors with a message for the user (register, forms), not bugs."""
-    return callable(getattr(exc, "message", None)) and hasattr(exc, "message_vi")
+    """An expected failure with a message for the user (any `KnownError`), not a bug."""
+    return isinstance(exc, KnownError)
 
 
 def user_message(exc: BaseException) -> str:
-    if is_known(exc):
-        return str(exc.message(lang()))  # type: ignore[attr-defined]
+    if isinstance(exc, KnownError):
+        return exc.message(lang())
     if isinstance(exc, OSError):
         return _("Lỗi tệp hoặc thiết bị: {detail}").format(detail=exc.strerror or exc)
     return str(exc)
@@ -71,7 +73,7 @@ def setup_logging() -> None:
     qInstallMessageHandler(_qt_message)
 
 
-def _qt_message(mode: QtMsgType, context: Any, message: str) -> None:
+def _qt_message(mode: QtMsgType, context: Any, message: str | None) -> None:
     level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
              QtMsgType.QtFatalMsg: logging.CRITICAL}.get(mode, logging.WARNING)
@@ -80,8 +82,8 @@ def _qt_message(mode: QtMsgType, context: Any, message: str) -> None:
 
 
 def log_failure(exc: BaseException, details: str) -> None:
-    if is_known(exc):
-        log.info("refused: %s", getattr(exc, "message_en", exc))
+    if isinstance(exc, KnownError):
+        log.info("refused (%s): %s", type(exc).__name__, exc.message_en)
     else:
         log.error("unexpected error:\n%s", details)
 
@@ -137,8 +139,9 @@ class BugDialog(QDialog):
         layout.addWidget(self.details)
         buttons = QDialogButtonBox()
         copy = buttons.addButton(_("Sao chép chi tiết"), QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(self.copy_details)
         close = buttons.addButton(_("Đóng"), QDialogButtonBox.ButtonRole.AcceptRole)
+        assert copy is not None and close is not None
+        copy.clicked.connect(self.copy_details)
         close.clicked.connect(self.accept)
         layout.addWidget(buttons)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.register.ui_support import FORM_LABELS, FORM_NUMBERS
+from desktop.register.actions import FORM_LABELS, FORM_NUMBERS
 from desktop.ui import errors
 from desktop.ui import settings as opts
 from desktop.ui.i18n import _, pair
@@ -39,6 +39,7 @@ from desktop.ui.qt import (
     QToolBar,
     QWidget,
 )
+from sync.errors import KnownError
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +47,15 @@ Presenter = Callable[[QWidget | None, bytes, str, str], None]
 MAX_DPI = 300
 
 
-class PrintingUnavailable(Exception):
+class PrintingUnavailable(KnownError):
     """desktop.printing is not there (yet): said in words, not as a crash."""
 
     def __init__(self) -> None:
-        super().__init__("printing backend missing")
-        self.message_vi = ("Chức năng in phiếu chưa có trong bản cài đặt này (thiếu mô-đun "
-                           "desktop.printing). Hồ sơ đã được lưu; có thể in lại sau trong cửa "
-                           "sổ hồ sơ.")
-        self.message_en = ("Form printing is not installed in this build (desktop.printing is "
-                           "missing). The dossier is saved; reprint it later from its window.")
-
-    def message(self, lang: str = "vi") -> str:
-        return self.message_en if lang == "en" else self.message_vi
+        super().__init__(
+            "Chức năng in phiếu chưa có trong bản cài đặt này (thiếu mô-đun desktop.printing). "
+            "Hồ sơ đã được lưu; có thể in lại sau trong cửa sổ hồ sơ.",
+            "Form printing is not installed in this build (desktop.printing is missing). The "
+            "dossier is saved; reprint it later from its window.")
 
 
 def backend() -> Any:
