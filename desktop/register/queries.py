@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, text
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, text
 
 from desktop.register.events import utc_iso
-from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES, Status
 from desktop.register.models import Dossier
+from sync.lifecycle import LOCAL_TZ, OPEN_STATUS_CODES, Status, due_soon_end
 
 SORTS = {
     "newest": (Dossier.id.desc(),),
@@ -18,7 +18,8 @@ SORTS = {
     "due": (Dossier.due_at.asc(), Dossier.id.asc()),
     "name": (Dossier.applicant_name.asc(), Dossier.id.asc()),
 }
-_OPEN = [int(s) for s in OPEN_STATES]
+_OPEN = list(OPEN_STATUS_CODES)
+_WAITING = int(Status.SUPPLEMENT)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,23 @@ def day_bounds(now: datetime) -> tuple[str, str]:
     return utc_iso(start), utc_iso(start + timedelta(days=1))
 
 
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """sync.lifecycle.is_overdue in SQL: open and past the due instant at `now`, except while
+    waiting for a supplement requested before it (the clock stands still), or late from a
+    second supplement request on."""
+    d = Dossier
+    return or_(
+        and_(d.status.in_([c for c in _OPEN if c != _WAITING]), d.due_at < utc_iso(now)),
+        and_(d.status == _WAITING, d.supplement_since > d.due_at),
+        and_(d.status.in_(_OPEN), d.late_forced == 1))
+
+
+def due_soon_clause(now: datetime) -> ColumnElement[bool]:
+    """sync.lifecycle.is_due_soon in SQL: open, not overdue, due within DUE_SOON_DAYS."""
+    d = Dossier
+    return and_(d.status.in_(_OPEN), d.due_at < due_soon_end(now), ~overdue_clause(now))
+
+
 def apply_filter(query: Select[Any], flt: DossierFilter, now: datetime) -> Select[Any]:
     d = Dossier
     if flt.statuses:
@@ -69,10 +87,9 @@ def apply_filter(query: Select[Any], flt: DossierFilter, now: datetime) -> Selec
     if flt.received_to:
         query = query.where(d.received_at < utc_iso(flt.received_to))
     if flt.due == "today":
-        start, end = day_bounds(now)
-        query = query.where(d.status.in_(_OPEN), d.due_at >= start, d.due_at < end)
+        query = query.where(due_soon_clause(now))
     elif flt.due == "overdue":
-        query = query.where(d.status.in_(_OPEN), d.due_at < utc_iso(now))
+        query = query.where(overdue_clause(now))
     if flt.unsynced:
         query = query.where(d.uid.in_(text(
             "SELECT stream FROM events WHERE acked_at IS NULL AND origin = 'local'")))
@@ -98,11 +115,11 @@ def home_counts(conn: Connection, now: datetime) -> HomeCounts:
     received = conn.execute(select(func.count()).select_from(d).where(
         d.received_at >= start, d.received_at < end)).scalar()
     due_today = conn.execute(select(func.count()).select_from(d).where(
-        d.status.in_(_OPEN), d.due_at >= start, d.due_at < end)).scalar()
+        due_soon_clause(now))).scalar()
     overdue = conn.execute(select(func.count()).select_from(d).where(
-        d.status.in_(_OPEN), d.due_at < utc_iso(now))).scalar()
+        overdue_clause(now))).scalar()
     waiting = conn.execute(select(func.count()).select_from(d).where(
-        d.status == int(Status.SUPPLEMENT))).scalar()
+        d.status == _WAITING)).scalar()
     not_synced = conn.execute(text(
         "SELECT count(DISTINCT stream) FROM events WHERE acked_at IS NULL "
         "AND origin = 'local' AND stream_type = 'dossier'")).scalar()
@@ -110,5 +127,23 @@ def home_counts(conn: Connection, now: datetime) -> HomeCounts:
                       int(waiting or 0), int(not_synced or 0))
 
 
+# --- the home screen ---------------------------------------------------------------------------
+
+HOME_KEYS = ("received_today", "due_today", "overdue", "awaiting_supplement", "not_synced")
 
 
+def home_filter(key: str, now: datetime) -> DossierFilter:
+    """The list behind each count of the home screen ("due_today": sync.lifecycle's due soon)."""
+    if key == "received_today":
+        day = now.astimezone(LOCAL_TZ).date()
+        start = datetime.combine(day, time(0), LOCAL_TZ)
+        return DossierFilter(received_from=start, received_to=start + timedelta(days=1))
+    if key == "due_today":
+        return DossierFilter(due="today")
+    if key == "overdue":
+        return DossierFilter(due="overdue")
+    if key == "awaiting_supplement":
+        return DossierFilter(statuses=(_WAITING,))
+    if key == "not_synced":
+        return DossierFilter(unsynced=True)
+    raise KeyError(key)

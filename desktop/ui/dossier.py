@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from desktop.register.lifecycle import RATINGS, Kind, Status, status_label
-from desktop.register.ui_support import (
+from desktop.register.actions import (
     FORM_LABELS,
     Availability,
     available_actions,
     printable_forms,
-    sync_summary,
 )
+from desktop.register.lifecycle import RATINGS, Kind, Status, status_label
+from desktop.register.ui_support import sync_summary
 from desktop.register.views import ApplicantInput, DossierView, EventView
 from desktop.ui.context import AppContext
 from desktop.ui.forms_dialog import Field, StepDialog

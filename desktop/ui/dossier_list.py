@@ -8,9 +8,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES, Status, status_label
-from desktop.register.queries import DossierFilter
+from desktop.register.queries import DossierFilter, home_filter
 from desktop.register.textnorm import nfc
-from desktop.register.ui_support import OPEN_STATUS_CODES, home_filter
 from desktop.register.views import DossierRow
 from desktop.ui import settings as opts
 from desktop.ui.context import AppContext
@@ -43,6 +42,7 @@ from desktop.ui.widgets import (
     fmt_date,
     fmt_dt,
 )
+from sync.lifecycle import OPEN_STATUS_CODES
 
 CODE_RE = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*-\d{6}-\d{4,}$", re.IGNORECASE)
 COLUMNS = (N_("Mã hồ sơ"), N_("Người nộp"), N_("Số định danh"), N_("Thủ tục"),

@@ -3,8 +3,7 @@ synced) and, under them, the list behind the chosen count."""
 
 from __future__ import annotations
 
-from desktop.register.queries import HomeCounts
-from desktop.register.ui_support import HOME_KEYS
+from desktop.register.queries import HOME_KEYS, HomeCounts
 from desktop.ui import settings as opts
 from desktop.ui.context import AppContext
 from desktop.ui.dossier_list import DossierTable, DossierTableModel
@@ -146,7 +145,7 @@ class HomePage(QWidget):
         self.empty.setText(_(EMPTY_TEXT[self.current]) if rows == 0 else "")
 
     def show_list(self, key: str) -> None:
-        from desktop.register.ui_support import home_filter
+        from desktop.register.queries import home_filter
 
         self.current = key
         for k, tile in self.tiles.items():
