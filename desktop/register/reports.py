@@ -54,6 +54,7 @@ from reports import (
     fold_dossier,
     utc_text,
 )
+from sync.lifecycle import Kind
 
 log = logging.getLogger(__name__)
 
@@ -462,8 +463,8 @@ def unsynced_dossiers(reg: Any) -> set[str]:
     """Dossiers whose receipt the province server has not acknowledged yet."""
     with db.read_session(reg.engine) as session:
         rows = session.connection().exec_driver_sql(
-            "SELECT DISTINCT stream FROM events WHERE acked_at IS NULL "
-            "AND kind = 'dossier.received'").all()
+            "SELECT DISTINCT stream FROM events WHERE acked_at IS NULL AND kind = ?",
+            (Kind.RECEIVED,)).all()
     return {r[0] for r in rows}
 
 
