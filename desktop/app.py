@@ -162,11 +162,13 @@ class AppController(QObject):
             self.window.close()
             return
         from desktop.register.lifecycle import LOCAL_TZ  # noqa: F401 - warms zoneinfo
-        from desktop.ui.context import AppContext, Bus
+        from desktop.ui.changes import ChangeBus
+        from desktop.ui.context import AppContext
         from desktop.ui.printing import PrintService
 
         printer = PrintService(self.register, self.settings)
-        self.ctx = AppContext(self.register, dialog.user, self.settings, printer, Bus(),
+        # One change bus per session: every write, local or pulled, reaches its windows.
+        self.ctx = AppContext(self.register, dialog.user, self.settings, printer, ChangeBus(),
                               self.register.catalogue())
         self.window.set_context(self.ctx)
         self.window.home.tiles["due_today"].setFocus()
@@ -223,6 +225,8 @@ class AppController(QObject):
         self.window.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.window.setCentralWidget(self.window.placeholder)
         self.window.ctx = None
+        if self.ctx is not None:
+            self.ctx.bus.detach()
         self.ctx = None
         self.window.status.user.setText("")
         message, self.window.logout_message = self.window.logout_message, ""

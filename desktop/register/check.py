@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -14,9 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from desktop.register.entry_check import check_entry_keys
 from desktop.register.events import GENESIS_HASH, ROW_COLUMNS, EventRecord, canonical_json
-from desktop.register.lifecycle import apply
-from desktop.register.logbooks import apply_volume
 from desktop.register.projection import (
     DOSSIER_COLUMNS,
     ENTRY_COLUMNS,
@@ -25,6 +23,7 @@ from desktop.register.projection import (
     to_row,
     values_of,
 )
+from desktop.register.writer import fold_dossier, fold_volume
 from sync.protocol import EVENT_FIELDS
 
 MAX_LISTED = 20
@@ -82,7 +81,8 @@ def run_check(engine: Engine) -> CheckReport:
         conn.begin()
         try:
             for name, stage in (("chains", _check_chains), ("projections", _check_projections),
-                                ("counters", _check_counters)):
+                                ("counters", _check_counters),
+                                ("entry_keys", check_entry_keys)):
                 t = time.perf_counter()
                 stage(raw, report)
                 timings[name] = time.perf_counter() - t
@@ -132,9 +132,7 @@ _HASHED_AFTER = itemgetter(*(_EVENT_COLUMNS.index(f) for f in EVENT_FIELDS[_SPLI
 
 
 def _record(row: tuple[Any, ...]) -> EventRecord:
-    values = list(row[:len(_EVENT_COLUMNS)])
-    values[_PAYLOAD] = json.loads(values[_PAYLOAD])
-    return EventRecord(*values)
+    return EventRecord.from_values(row)
 
 
 def _hash_holds(row: tuple[Any, ...]) -> bool:
@@ -245,9 +243,7 @@ class _DossierCheck:
         self.pending = next(self.stored, None)
 
     def add(self, events: list[EventRecord]) -> None:
-        state = None
-        for rec in events:
-            state = apply(state, rec)
+        state = fold_dossier(events)
         assert state is not None
         rebuilt = _dossier_values(state)
         uid, label = rebuilt[_D_UID], rebuilt[_D_CODE] or rebuilt[_D_UID]
@@ -289,12 +285,7 @@ class _VolumeCheck:
         self.volumes = self.entries = 0
 
     def add(self, uid: str, events: list[EventRecord]) -> None:
-        volume: dict[str, Any] | None = None
-        entries: dict[str, dict[str, Any]] = {}
-        for rec in events:
-            volume, changed = apply_volume(volume, entries, rec)
-            for entry in changed:
-                entries[entry["uid"]] = entry
+        volume, entries = fold_volume(events)
         self.volumes += 1
         stored = self.stored.pop(uid, None)
         if volume is None or stored != _volume_values(volume):

@@ -6,25 +6,35 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.protocol import EVENT_FIELDS, GENESIS_HASH, canonical_json, event_hash
 
-__all__ = ["GENESIS_HASH", "ROW_COLUMNS", "canonical_json", "EventRecord", "seal", "next_hlc",
-           "parse_utc", "utc_iso", "new_uid"]
+__all__ = [
+    "GENESIS_HASH",
+    "ROW_COLUMNS",
+    "EventRecord",
+    "canonical_json",
+    "new_uid",
+    "next_hlc",
+    "parse_utc",
+    "seal",
+    "utc_iso",
+]
 
 # The columns of the events table that a record fills, in the order of to_values().
 ROW_COLUMNS = (*EVENT_FIELDS, "hash")
+_PAYLOAD_AT = ROW_COLUMNS.index("payload")
 
 
 def utc_iso(moment: datetime) -> str:
     """UTC instant as fixed-width ISO 8601 text, sortable as a string."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: instants must carry a time zone")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_utc(text: str) -> datetime:
@@ -128,6 +138,13 @@ class EventRecord:
         return (self.uid, self.stream, self.stream_type, self.kind, canonical_json(self.payload),
                 self.actor, self.channel, self.occurred_at, self.hlc, self.device_id,
                 self.device_seq, self.prev_hash, self.hash)
+
+    @classmethod
+    def from_values(cls, values: Sequence[Any]) -> EventRecord:
+        """Inverse of to_values: a raw row in ROW_COLUMNS order, the payload as JSON text."""
+        fields = list(values[:len(ROW_COLUMNS)])
+        fields[_PAYLOAD_AT] = json.loads(fields[_PAYLOAD_AT])
+        return cls(*fields)
 
     @classmethod
     def from_row(cls, row: Any) -> EventRecord:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop.register.events import canonical_json
@@ -86,7 +86,7 @@ def search_body(state: dict[str, Any]) -> str:
 
 # --- dossiers ------------------------------------------------------------------------------
 
-_D = Dossier.__table__
+_D = cast(Table, Dossier.__table__)
 _DOSSIER_SELECT = select(_D.c.id, *(_D.c[c] for c in DOSSIER_COLUMNS))
 _DOSSIER_INSERT = insert(_D)
 _DOSSIER_UPDATE = update(_D).where(_D.c.uid == bindparam("uid_key"))
@@ -125,8 +125,8 @@ def save_dossier(conn: Connection, rowid: int | None, old: dict[str, Any] | None
 # --- logbooks ------------------------------------------------------------------------------
 
 
-_V = LogbookVolume.__table__
-_E = LogbookEntry.__table__
+_V = cast(Table, LogbookVolume.__table__)
+_E = cast(Table, LogbookEntry.__table__)
 
 
 def load_volume(conn: Connection, uid: str) -> dict[str, Any] | None:

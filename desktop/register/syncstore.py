@@ -15,19 +15,9 @@ from sqlalchemy import Connection, select, text, update
 from desktop.register import db
 from desktop.register.errors import RegisterError
 from desktop.register.events import EventRecord
-from desktop.register.lifecycle import apply
-from desktop.register.logbooks import apply_volume
 from desktop.register.models import Event, Meta
-from desktop.register.projection import (
-    ENTRY_COLUMNS,
-    load_dossier,
-    load_entries,
-    load_volume,
-    save_dossier,
-    save_entry,
-    save_volume,
-    to_row,
-)
+from desktop.register.writequeue import WriteQueue
+from desktop.register.writer import NO_CHANGES, Changes
 
 
 @dataclass(frozen=True)
@@ -38,6 +28,7 @@ class IngestResult:
     duplicates: int
     streams_refolded: int
     conflicts: int
+    changes: Changes = NO_CHANGES  # what the batch changed (also told to the listeners)
 
 
 _EVENT_COLUMNS = ("uid", "stream", "stream_type", "kind", "payload", "actor", "channel",
@@ -89,11 +80,16 @@ class RegisterSyncStore:
         """Record the server's acknowledgement (the only one that counts)."""
         if not uids:
             return
-        with db.write_session(self.engine) as session:
-            conn = session.connection()
+        with self.register._write() as w:
             for i in range(0, len(uids), 500):
-                conn.execute(update(Event).where(Event.uid.in_(uids[i:i + 500]),
-                                                 Event.acked_at.is_(None)).values(acked_at=at))
+                chunk = list(uids[i:i + 500])
+                # Their dossiers now show as sent: the open views are told.
+                for stream, stream_type in w.conn.execute(
+                        select(Event.stream, Event.stream_type).distinct().where(
+                            Event.uid.in_(chunk), Event.acked_at.is_(None))):
+                    w.touch_stream(stream, stream_type)
+                w.conn.execute(update(Event).where(Event.uid.in_(chunk),
+                                                   Event.acked_at.is_(None)).values(acked_at=at))
 
     def reset_acks(self, after_seq: int = 0) -> int:
         """The server lost data (restored from an older backup): push again every local event
@@ -150,36 +146,16 @@ class RegisterSyncStore:
     def ingest(self, records: Iterable[EventRecord], cursor_key: str | None = None,
                cursor: str | None = None) -> IngestResult:
         """Store remote events and refold the streams they touch, with the new cursor, in one
-        transaction: a cut at any point leaves either all of it or none of it."""
+        transaction of the register's one writer: a cut at any point leaves either all of it
+        or none of it."""
         records = list(records)
-        inserted = duplicates = conflicts = 0
-        touched: dict[str, str] = {}
-        with db.write_session(self.engine) as session:
-            conn = session.connection()
-            known = set(conn.execute(select(Event.uid).where(
-                Event.uid.in_([r.uid for r in records]))).scalars()) if records else set()
-            rows = []
-            for rec in records:
-                if rec.uid in known:
-                    duplicates += 1
-                    continue
-                if rec.compute_hash() != rec.hash:
-                    raise ValueError(f"remote event {rec.uid} fails its hash")
-                known.add(rec.uid)
-                row = rec.to_row()
-                row["origin"] = "remote"
-                row["acked_at"] = row["occurred_at"]  # it came from the server
-                rows.append(row)
-                touched[rec.stream] = rec.stream_type
-            if rows:
-                conn.execute(Event.__table__.insert(), rows)
-                inserted = len(rows)
-            for stream, stream_type in touched.items():
-                conflicts += _refold(conn, stream, stream_type)
+        with self.register._write() as w:
+            counts = w.ingest(records)
             if cursor_key is not None:
-                _set_meta(conn, f"sync.{cursor_key}", cursor)
+                _set_meta(w.conn, f"sync.{cursor_key}", cursor)
         self.register._meta_cache = None
-        return IngestResult(inserted, duplicates, len(touched), conflicts)
+        return IngestResult(counts.inserted, counts.duplicates, counts.streams_refolded,
+                            counts.conflicts, w.changes())
 
     def install_catalogue(self, data: dict[str, Any]) -> bool:
         from desktop.register.catalogue import parse_catalogue
@@ -204,35 +180,56 @@ def _set_meta(conn: Connection, key: str, value: str | None) -> None:
                      {"k": key, "v": value})
 
 
-def _refold(conn: Connection, stream: str, stream_type: str) -> int:
-    """Rebuild one stream's projection from all its events in replica order."""
-    e = Event.__table__
-    records = [EventRecord.from_row(r) for r in conn.execute(
-        select(*(e.c[c] for c in _EVENT_COLUMNS)).where(e.c.stream == stream)
-        .order_by(e.c.hlc, e.c.device_id, e.c.uid))]
-    if stream_type == "dossier":
-        rowid, old = load_dossier(conn, stream)
-        state = None
-        for rec in records:
-            state = apply(state, rec)
-        assert state is not None
-        save_dossier(conn, rowid, old, state)
-        return 1 if state["conflict"] and (old is None or old["conflict"] != state["conflict"]) \
-            else 0
-    exists = load_volume(conn, stream) is not None
-    volume = None
-    entries: dict[str, dict[str, Any]] = {}
-    for rec in records:
-        volume, changed = apply_volume(volume, entries, rec)
-        for entry in changed:
-            entries[entry["uid"]] = entry
-    if volume is not None:
-        save_volume(conn, exists, volume)
-        # Write back only the entries the refold changed: a busy volume holds thousands.
-        stored = load_entries(conn, list(entries))
-        for uid, entry in entries.items():
-            old = stored.get(uid)
-            if old is None or to_row(old, ENTRY_COLUMNS) != to_row(entry, ENTRY_COLUMNS):
-                save_entry(conn, entry)
-    return 0
+class SerialSyncStore:
+    """The store the desktop's sync thread talks to: reads go straight to the register, and
+    every write (the ingest of pulled events above all) is handed to the register's one
+    write worker and waited for, so it never runs beside the UI's writes."""
 
+    def __init__(self, store: RegisterSyncStore, queue: WriteQueue):
+        self.store, self.queue = store, queue
+        self.register = store.register
+
+    def device_id(self) -> str:
+        return self.store.device_id()
+
+    def get_state(self, key: str) -> str | None:
+        return self.store.get_state(key)
+
+    def pending_count(self) -> int:
+        return self.store.pending_count()
+
+    def pending_events(self, limit: int, after_seq: int = 0) -> list[EventRecord]:
+        return self.store.pending_events(limit, after_seq)
+
+    def pending_wire_events(self, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
+        return self.store.pending_wire_events(limit, after_seq)
+
+    def acked_head(self) -> int:
+        return self.store.acked_head()
+
+    def set_state(self, key: str, value: str | None) -> None:
+        self.queue.call(self.store.set_state, key, value)
+
+    def mark_acked(self, uids: Sequence[str], at: str) -> None:
+        self.queue.call(self.store.mark_acked, uids, at)
+
+    def reset_acks(self, after_seq: int = 0) -> int:
+        return self.queue.call(self.store.reset_acks, after_seq)
+
+    def ingest(self, records: Iterable[EventRecord], cursor_key: str | None = None,
+               cursor: str | None = None) -> IngestResult:
+        return self.queue.call(self.store.ingest, list(records), cursor_key, cursor)
+
+    def ingest_wire_events(self, events: Sequence[dict[str, Any]], cursor_key: str | None = None,
+                           cursor: str | None = None) -> IngestResult:
+        records = [EventRecord.from_wire(e) for e in events]  # parsed on the sync thread
+        return self.queue.call(self.store.ingest, records, cursor_key, cursor)
+
+    def setup_office(self, **office: Any) -> Any:
+        return self.queue.call(lambda: self.store.setup_office(**office))
+
+    def install_catalogue(self, data: dict[str, Any]) -> bool:
+        return self.queue.call(self.store.install_catalogue, data)
+
+    def install_calendar(self, overrides: list[dict[str, str]], actor: str = "province") -> int:
+        return self.queue.call(self.store.install_calendar, overrides, actor)

@@ -1,12 +1,10 @@
 """What the desktop UI needs from the register beyond the services: no Qt, plain data.
 
-- a dossier's sync state from its events;
 - the daily backup, run in the background after start-up rather than while opening.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,29 +12,6 @@ from typing import Any
 from desktop import paths
 from desktop.register import backup as backup_mod
 from desktop.register.lifecycle import LOCAL_TZ
-from desktop.register.views import DossierView, EventView
-
-# --- sync state --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SyncSummary:
-    pending: int  # local events the province server has not acknowledged yet
-    total: int
-    conflict: str | None
-
-    @property
-    def state(self) -> str:
-        if self.conflict:
-            return "conflict"
-        return "pending" if self.pending else "synced"
-
-
-def sync_summary(view: DossierView, events: Iterable[EventView]) -> SyncSummary:
-    events = list(events)
-    pending = sum(1 for e in events if e.origin == "local" and not e.acked)
-    return SyncSummary(pending, len(events), view.conflict)
-
 
 # --- maintenance -------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -211,3 +212,24 @@ class AccountView:
     role: str
     active: bool
     must_change_password: bool = False  # a password an administrator chose
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """A dossier's sync state, from its events: what the province has not acknowledged yet."""
+
+    pending: int  # local events the province server has not acknowledged yet
+    total: int
+    conflict: str | None
+
+    @property
+    def state(self) -> str:
+        if self.conflict:
+            return "conflict"
+        return "pending" if self.pending else "synced"
+
+
+def sync_summary(view: DossierView, events: Iterable[EventView]) -> SyncSummary:
+    events = list(events)
+    pending = sum(1 for e in events if e.origin == "local" and not e.acked)
+    return SyncSummary(pending, len(events), view.conflict)

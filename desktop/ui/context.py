@@ -7,23 +7,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop.register.accounts import ROLES, can
+from desktop.ui.changes import ChangeBus
 from desktop.ui.i18n import pair
-from desktop.ui.qt import QObject, Signal
 
 if TYPE_CHECKING:
     from desktop.register.catalogue import Catalogue
     from desktop.register.service import Register
     from desktop.register.views import AccountView
+    from desktop.register.writer import Changes
     from desktop.ui.printing import PrintService
     from desktop.ui.settings import UiSettings
 
 
-class Bus(QObject):
-    """Tells open windows that the register changed (a write finished)."""
-
-    dossier_changed = Signal(str)  # uid or code
-    register_changed = Signal()
-    open_dossier = Signal(str)  # ask the main window to open a dossier by uid or code
+# The bus every window hears the register's changes on (desktop/ui/changes.py).
+Bus = ChangeBus
 
 
 @dataclass
@@ -35,6 +32,23 @@ class AppContext:
     bus: Bus
     catalogue: Catalogue
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The rules are read again whenever they change (a catalogue or calendar pulled from
+        # the province, an override typed here), before the windows hear of the change.
+        self.bus.attach(self.register)
+        self.bus.changed.connect(self._rules_changed)
+
+    def _rules_changed(self, changes: Changes) -> None:
+        if changes.rules:
+            self.catalogue = self.register.catalogue()
+
+    def catalogue_of(self, version: str | None) -> Catalogue:
+        """The catalogue version a dossier was received under (the one in force when the
+        register does not hold it)."""
+        if version and version in self.register.catalogues().versions:
+            return self.register.catalogues().get(version)
+        return self.catalogue
 
     def can(self, action: str) -> bool:
         return can(self.user.role, action)

@@ -16,9 +16,10 @@ from desktop.register.actions import (
     available_actions,
     printable_forms,
 )
+from desktop.register.catalogue import Procedure
 from desktop.register.lifecycle import RATINGS, Kind, Status, status_label
-from desktop.register.ui_support import sync_summary
-from desktop.register.views import ApplicantInput, DossierView, EventView
+from desktop.register.views import ApplicantInput, DossierView, EventView, sync_summary
+from desktop.register.writer import Changes
 from desktop.ui.context import AppContext
 from desktop.ui.forms_dialog import Field, StepDialog
 from desktop.ui.i18n import N_, _, lang, pair
@@ -51,6 +52,7 @@ from desktop.ui.widgets import (
     heading,
     show_banner,
 )
+from sync.errors import KnownError
 
 EVENT_LABELS = {
     Kind.REGISTERED: N_("Nộp hồ sơ trực tuyến"),
@@ -149,6 +151,10 @@ class DossierWindow(QDialog):
         self.code_label.setObjectName("dossierCode")
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         head.addWidget(self.code_label)
+        self.catalogue_label = QLabel()
+        self.catalogue_label.setObjectName("catalogueVersion")
+        self.catalogue_label.setStyleSheet("color: #5f6368; padding-left: 12px;")
+        head.addWidget(self.catalogue_label)
         head.addStretch(1)
         self.status_label = QLabel()
         self.status_label.setObjectName("statusLabel")
@@ -207,7 +213,7 @@ class DossierWindow(QDialog):
         body.addLayout(side, 2)
         self.buttons: dict[str, QPushButton] = {}
         self.reasons: dict[str, QLabel] = {}
-        ctx.bus.dossier_changed.connect(self._maybe_reload)
+        ctx.bus.changed.connect(self._register_changed)
         self.reload()
 
     @staticmethod
@@ -227,9 +233,24 @@ class DossierWindow(QDialog):
                on_success=self._loaded,
                on_failure=self._load_failed, parent=self)
 
-    def _maybe_reload(self, ref: str) -> None:
-        if self.view is not None and ref in (self.view.uid, self.view.code):
+    def _register_changed(self, changes: Changes) -> None:
+        """A write here or pulled from the province: read the dossier again when it changed
+        (or the rules or accounts its window shows)."""
+        if self.view is None:
+            return
+        if self.view.uid in changes.dossiers or changes.rules or changes.accounts:
             self.reload()
+
+    def procedure(self, view: DossierView) -> Procedure | None:
+        """The dossier's procedure in the catalogue version it was received under."""
+        try:
+            return self.ctx.catalogue_of(view.catalogue_version).procedure(view.procedure_code)
+        except KnownError:  # a code that version does not have
+            return None
+
+    def _procedure_name(self, view: DossierView) -> str:
+        proc = self.procedure(view)
+        return proc.name if proc is not None else view.procedure_code
 
     def _load_failed(self, exc: BaseException) -> None:
         from desktop.ui.errors import report
@@ -245,6 +266,8 @@ class DossierWindow(QDialog):
         self.setWindowTitle(_("Hồ sơ {ref} — {name}").format(ref=self.ref,
                                                              name=view.applicant_name))
         self.code_label.setText(view.code or _("(chưa có mã)"))
+        self.catalogue_label.setText(_("Danh mục {version}").format(
+            version=view.catalogue_version))
         self._render_status(view)
         self._render_info(view)
         self._render_documents(view)
@@ -268,7 +291,7 @@ class DossierWindow(QDialog):
                      "conflict": _("xung đột đồng bộ")}[sync.state]
         self.summary.setText(_("{name} · {procedure}\nNhận {received} · Hẹn trả {due} · "
                                "Hạn hiện tại {current} · Đồng bộ: {sync}").format(
-            name=view.applicant_name, procedure=self.ctx.procedure_name(view.procedure_code),
+            name=view.applicant_name, procedure=self._procedure_name(view),
             received=fmt_dt(view.received_at), due=fmt_dt(view.appointment_at),
             current=fmt_dt(view.due_at), sync=sync_text))
 
@@ -279,7 +302,7 @@ class DossierWindow(QDialog):
         a = d.get("applicant", {}) or {}
         rows = [
             (_("Mã hồ sơ"), view.code or ""),
-            (_("Thủ tục"), self.ctx.procedure_name(view.procedure_code)),
+            (_("Thủ tục"), self._procedure_name(view)),
             (_("Nội dung yêu cầu"), d.get("request", "")),
             (_("Kênh nộp"), _(CHANNEL_LABELS.get(view.channel, ""))),
             (_("Người nộp"), view.applicant_name),
@@ -354,12 +377,7 @@ class DossierWindow(QDialog):
                 widget.deleteLater()
         self.buttons.clear()
         self.reasons.clear()
-        procedure = None
-        try:
-            procedure = self.ctx.register.catalogues().get(view.catalogue_version).procedure(
-                view.procedure_code)
-        except Exception:  # noqa: BLE001 - an unknown catalogue: no book entry offered
-            procedure = None
+        procedure = self.procedure(view)  # an unknown one: no book entry offered
         found = available_actions(view, self.ctx.user.role, self.ctx.now(), procedure)
         self.availability = {a.action.key: a for a in found}
         offered = [a for a in found if a.offered]  # what the role may never do: not offered
@@ -450,11 +468,7 @@ class DossierWindow(QDialog):
     def step_dialog(self, key: str, view: DossierView, a: Availability) -> StepDialog | None:
         title = pair(a.action.label_vi, a.action.label_en)
         note = a.note(lang())
-        proc = None
-        try:
-            proc = self.ctx.catalogue.procedure(view.procedure_code)
-        except Exception:  # noqa: BLE001
-            proc = None
+        proc = self.procedure(view)
         if key == "hand_over":
             default = (proc.transfer_agency if proc and proc.transfer_agency
                        else "Công chức Tư pháp - Hộ tịch")  # register data: Vietnamese
@@ -626,8 +640,6 @@ class DossierWindow(QDialog):
         spec = self.availability[key].action
         show_banner(self.message, _("Đã ghi nhận: {step}.").format(
             step=pair(spec.label_vi, spec.label_en)))
-        self.ctx.bus.register_changed.emit()
-        self.ctx.bus.dossier_changed.emit(view.uid)
         if spec.form and self.ctx.can("print"):
             self.ctx.printer.print_form(self, view.code or view.uid, spec.form,
                                         self.ctx.user.username, on_done=self.reload)
@@ -642,8 +654,8 @@ class DossierWindow(QDialog):
     def _logbook_entry(self, view: DossierView) -> None:
         from desktop.ui.logbooks import EntryDialog
 
-        proc = self.ctx.catalogue.procedure(view.procedure_code)
-        if not proc.book_kind:
+        proc = self.procedure(view)
+        if proc is None or not proc.book_kind:
             return
         dialog = EntryDialog(self.ctx, proc.book_kind, self, dossier=view)
         if self.ask(dialog) and dialog.entry is not None:

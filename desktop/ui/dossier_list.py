@@ -11,6 +11,7 @@ from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES, Status, status_lab
 from desktop.register.queries import DossierFilter, home_filter
 from desktop.register.textnorm import nfc
 from desktop.register.views import DossierRow
+from desktop.register.writer import Changes
 from desktop.ui import settings as opts
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import N_, _, lang
@@ -364,9 +365,10 @@ class DossierListPage(QWidget):
             edit.dateChanged.connect(self.apply)
         self.date_on.toggled.connect(self.apply)
         self.unsynced.toggled.connect(self.apply)
-        ctx.bus.register_changed.connect(self.model.refresh)
+        ctx.bus.changed.connect(self._register_changed)
         self._applying = False
         self._mode_label = ""
+        self._searched = ""  # the search whose results are shown ("" for the filters)
 
     def load_officers(self) -> None:
         run_op(lambda c: self.ctx.register.accounts(), on_success=self._officers, parent=self)
@@ -417,8 +419,22 @@ class DossierListPage(QWidget):
         self._applying = False
         self.apply()
 
+    def _register_changed(self, changes: Changes) -> None:
+        """A write, here or pulled from the province: the rows shown are read again (the
+        search again when search results are shown, the officers when accounts changed)."""
+        if changes.accounts:
+            self.load_officers()
+        if not changes.dossiers:
+            return
+        if self.model._fixed:
+            if self._searched and {r.uid for r in self.model.rows} & changes.dossiers:
+                self.run_search(self._searched)
+        else:
+            self.model.refresh()
+
     def run_search(self, text: str) -> None:
         text = text.strip()
+        self._searched = text
         if not text:
             self.apply()
             return

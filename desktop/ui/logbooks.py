@@ -405,6 +405,12 @@ class LogbooksPage(QWidget):
         self.close_button.clicked.connect(self.close_year)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
+        ctx.bus.changed.connect(self._register_changed)
+
+    def _register_changed(self, changes: Any) -> None:
+        """Entries written here or pulled from the province: the shown book is read again."""
+        if changes.volumes and self._wanted is not None:  # once the page has shown a book
+            self.load_volumes()
 
     def ask(self, dialog: QDialog) -> bool:
         return dialog.exec() == QDialog.DialogCode.Accepted

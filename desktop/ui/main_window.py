@@ -31,6 +31,7 @@ from desktop.ui.qt import (
 )
 
 if TYPE_CHECKING:
+    from desktop.register.writer import Changes
     from desktop.ui.context import AppContext
     from desktop.ui.dossier import DossierWindow
 
@@ -47,7 +48,7 @@ class ClickableLabel(QLabel):
 
     clicked = Signal()
 
-    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+    def mouseReleaseEvent(self, event: Any) -> None:
         self.clicked.emit()
         super().mouseReleaseEvent(event)
 
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
         self._toolbar(ctx)
         self._start_sync(ctx)
         ctx.bus.open_dossier.connect(self.open_dossier)
-        ctx.bus.register_changed.connect(self._changed_soon)
+        ctx.bus.changed.connect(self._changed)
         self._pending_refresh = QTimer(self)
         self._pending_refresh.setSingleShot(True)
         self._pending_refresh.setInterval(300)
@@ -222,10 +223,14 @@ class MainWindow(QMainWindow):
         self.toolbar = bar
 
     def _start_sync(self, ctx: AppContext) -> None:
-        from desktop.register.syncstore import RegisterSyncStore
+        from desktop.register import writequeue
+        from desktop.register.syncstore import RegisterSyncStore, SerialSyncStore
         from desktop.ui.sync_worker import SyncController
 
-        self.sync = SyncController(RegisterSyncStore(ctx.register), self.status, self,
+        # The sync thread's writes (pulled events above all) run on the register's one write
+        # worker, after or before the UI's, never beside them.
+        store = SerialSyncStore(RegisterSyncStore(ctx.register), writequeue.shared())
+        self.sync = SyncController(store, self.status, self,
                                    credentials=ctx.extras.get("sync_credentials"),
                                    clock=ctx.register.clock,
                                    **ctx.extras.get("sync_options", {}))
@@ -293,6 +298,14 @@ class MainWindow(QMainWindow):
 
     def _changed_soon(self) -> None:
         self._pending_refresh.start()
+
+    def _changed(self, changes: Changes) -> None:
+        """A write, local or pulled: today's counts again (a burst of writes refreshes once),
+        the account checked again when accounts changed."""
+        if changes.dossiers or changes.rules or changes.settings:
+            self._changed_soon()
+        if changes.accounts:
+            self.check_account()
 
     # --- windows and dialogs ---------------------------------------------------------------
 

@@ -7,8 +7,9 @@ The function runs in a worker thread and must not touch a widget. Its result goe
 `on_failure` the error is logged and shown (a register error as a plain message, anything
 else as a bug report): a failure is never swallowed.
 
-Writes go through one worker thread (kind="write"), so they reach the register one at a
-time and in order; reads share a small pool beside it. A long op may show progress with a
+Writes go through the register's one write worker (kind="write", desktop/register/
+writequeue.py, which the sync thread's ingest also uses), so they reach the register one at
+a time and in order; reads share a small pool beside it. A long op may show progress with a
 cancel button (`progress=...`); the function reads `ctx.cancelled` and calls `ctx.report`.
 If the parent widget is gone when the work ends, the callbacks are skipped (but a failure
 is still logged).
@@ -22,6 +23,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from desktop.register import writequeue
 from desktop.ui.qt import (
     QObject,
     QProgressDialog,
@@ -46,8 +48,8 @@ def _pool(kind: str) -> QThreadPool:
     pool = _pools.get(kind)
     if pool is None:
         pool = QThreadPool()
-        # Writes one at a time, in order; reads beside them; background (backups) alone.
-        pool.setMaxThreadCount({"write": 1, "read": 2, "background": 1}[kind])
+        # Reads beside the write worker; background work (backups) alone.
+        pool.setMaxThreadCount({"read": 2, "background": 1}[kind])
         pool.setExpiryTimeout(-1)
         _pools[kind] = pool
     return pool
@@ -80,13 +82,17 @@ class _Runnable(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        h = self.handle
-        try:
-            result = h.fn(OpContext(h))
-        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, not lost
-            h.bridge.failed.emit(exc, "".join(traceback.format_exception(exc)))
-        else:
-            h.bridge.done.emit(result)
+        _execute(self.handle)
+
+
+def _execute(h: OpHandle) -> None:
+    """Run an op's function on the calling (worker) thread and send its outcome home."""
+    try:
+        result = h.fn(OpContext(h))
+    except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, not lost
+        h.bridge.failed.emit(exc, "".join(traceback.format_exception(exc)))
+    else:
+        h.bridge.done.emit(result)
 
 
 class OpHandle:
@@ -172,7 +178,11 @@ def run_op(fn: Callable[[OpContext], Any], *, on_success: Callable[[Any], None] 
     handle = OpHandle(fn, on_success, on_failure, parent, progress)
     with _lock:
         _live.add(handle)
-    _pool(kind).start(_Runnable(handle))
+    if kind == "write":
+        # The register's one write worker, shared with the sync thread's ingest.
+        writequeue.shared().submit(_execute, handle)
+    else:
+        _pool(kind).start(_Runnable(handle))
     return handle
 
 
@@ -184,7 +194,7 @@ def busy() -> int:
 
 def wait_all(timeout_ms: int = 10_000) -> bool:
     """Block until the pools are idle (shutdown, tests); delivery still needs the event loop."""
-    ok = True
+    ok = writequeue.shared().wait_idle(timeout_ms / 1000)
     for pool in _pools.values():
         ok = pool.waitForDone(timeout_ms) and ok
     return ok
