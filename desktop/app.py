@@ -78,7 +78,7 @@ class AppController(QObject):
         path, clock = self.register_path, self.clock
 
         def open_register(ctx: Any) -> Any:
-            from desktop.register.ui_support import open_for_desktop
+            from desktop.register.opening import open_for_desktop
 
             opened = open_for_desktop(path, clock)
             reg = opened.register
@@ -180,7 +180,7 @@ class AppController(QObject):
 
     def deferred_check(self) -> None:
         """The register's integrity check, in the background once the officer is at work."""
-        from desktop.register.ui_support import deferred_check
+        from desktop.register.opening import deferred_check
 
         reg = self.register
         if reg is None:
@@ -202,7 +202,7 @@ class AppController(QObject):
         self.main_ready.emit()
 
     def daily_backup(self) -> None:
-        from desktop.register.ui_support import daily_backup
+        from desktop.register.backup import daily_backup
 
         if self.register is None:
             return
@@ -308,7 +308,7 @@ def run(argv: list[str] | None = None) -> int:
     ops.wait_all(5_000)
     register = controller.register or controller.worker_register
     if register is not None:
-        from desktop.register.ui_support import closed_cleanly
+        from desktop.register.opening import closed_cleanly
 
         register.close()
         closed_cleanly(register)

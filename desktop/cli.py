@@ -1,4 +1,10 @@
-"""`motcua` command line: starts the app, or runs a headless command (check, backup, ...)."""
+"""`motcua` command line: starts the app, or runs a headless command (check, backup, ...).
+
+An expected failure (a `KnownError`: bad input, a refused step, a locked register, a full
+disk, ...) is printed as its message in the chosen language (`--lang`) on stderr, without a
+traceback, and the command exits with one of the codes in `EXIT_CODES`. Anything else is a
+bug and shows its traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,41 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__, paths
-from desktop.register.errors import RegisterError
+from desktop.register.errors import StorageError
+from sync.errors import KnownError
+
+if TYPE_CHECKING:
+    from desktop.register.service import Register
 
 log = logging.getLogger("motcua")
 
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1  # `motcua check` found a problem
+EXIT_REFUSED = 2  # a known error: the input, the register's state or the rules refused it
+EXIT_SYNC_RETRY = 3  # sync did not finish; it is retried later
+EXIT_SYNC_ACTION = 4  # sync needs a person (enrollment, revoked device, ...)
+EXIT_STORAGE = 5  # the register file cannot be used: locked, disk full, read-only, damaged
+EXIT_CODES = {
+    EXIT_OK: ("xong", "done"),
+    EXIT_CHECK_FAILED: ("kiểm tra phát hiện lỗi", "the check found a problem"),
+    EXIT_REFUSED: ("không thực hiện được (thông báo nói lý do)",
+                   "refused (the message says why)"),
+    EXIT_SYNC_RETRY: ("đồng bộ chưa xong, sẽ thử lại", "sync unfinished, will retry"),
+    EXIT_SYNC_ACTION: ("đồng bộ cần người xử lý", "sync needs a person"),
+    EXIT_STORAGE: ("không dùng được tệp sổ đăng ký (đang bị giữ, đầy ổ đĩa, chỉ đọc, hỏng)",
+                   "the register file cannot be used (locked, disk full, read-only, damaged)"),
+}
 
-def _open():  # type: ignore[no-untyped-def]
+
+def exit_code_for(exc: KnownError) -> int:
+    """The documented exit code of a known error."""
+    return EXIT_STORAGE if isinstance(exc, StorageError) else EXIT_REFUSED
+
+
+def _open() -> Register:
     from desktop.register.service import Register
 
     return Register.open()
@@ -48,8 +81,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     with _open() as reg:
         made = fill_demo(reg, args.count, seed=args.seed)
-    print((f"Đã tạo {made:,} hồ sơ mẫu." if args.lang == "vi"
-           else f"Created {made:,} demo dossiers."))
+    print(f"Đã tạo {made:,} hồ sơ mẫu." if args.lang == "vi"
+           else f"Created {made:,} demo dossiers.")
     return 0
 
 
@@ -64,14 +97,9 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_print(args: argparse.Namespace) -> int:
     from desktop.printing import print_form
-    from forms.errors import FormsError
 
-    try:
-        with _open() as reg:
-            path = print_form(reg, args.code, args.form, Path(args.out))
-    except FormsError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return 2
+    with _open() as reg:
+        path = print_form(reg, args.code, args.form, Path(args.out))
     print((f"Đã in mẫu số {args.form} của hồ sơ {args.code} ra " if args.lang == "vi"
            else f"Printed form {args.form} of dossier {args.code} to ") + str(path))
     return 0
@@ -79,14 +107,9 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_print_book(args: argparse.Namespace) -> int:
     from desktop.printing import print_book
-    from forms.errors import FormsError
 
-    try:
-        with _open() as reg:
-            path = print_book(reg, args.kind, args.year, args.volume, Path(args.out))
-    except FormsError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return 2
+    with _open() as reg:
+        path = print_book(reg, args.kind, args.year, args.volume, Path(args.out))
     print((f"Đã in sổ {args.kind} năm {args.year} ra " if args.lang == "vi"
            else f"Printed the {args.kind} book of {args.year} to ") + str(path))
     return 0
@@ -94,7 +117,6 @@ def cmd_print_book(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from desktop.reporting import parse_day, write_report
-    from forms.errors import FormsError
     from reports import ReportParams
 
     try:
@@ -104,14 +126,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         _say(args.lang, "Khoảng ngày không hợp lệ (dùng NNNN-TT-NN hoặc NN/TT/NNNN; từ ngày "
              "phải trước đến ngày).", "Invalid dates (YYYY-MM-DD or DD/MM/YYYY; --from must "
              "not be after --to).", err=True)
-        return 2
-    try:
-        with _open() as reg:
-            path, _ = write_report(reg, args.kind, params, args.format, Path(args.out),
-                                   signer_name=args.signer or "")
-    except FormsError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
+    with _open() as reg:
+        path, _ = write_report(reg, args.kind, params, args.format, Path(args.out),
+                               signer_name=args.signer or "")
     _say(args.lang, f"Đã lập báo cáo {args.kind} ra {path}",
          f"Wrote the {args.kind} report to {path}")
     return 0
@@ -143,14 +161,10 @@ def cmd_enroll(args: argparse.Namespace) -> int:
                                 ca_bundle=ca_bundle, clock=reg.clock)
             finally:
                 transport.close()
-        except SyncError as exc:
+        except (SyncError, CredentialError) as exc:
             _say(args.lang, "Không đăng ký được máy: " + exc.message_vi,
                  "Enrollment failed: " + exc.message_en, err=True)
-            return 3
-        except CredentialError as exc:
-            _say(args.lang, "Không đăng ký được máy: " + exc.message_vi,
-                 "Enrollment failed: " + exc.message_en, err=True)
-            return 3
+            return EXIT_SYNC_RETRY
         info = reg.office()
     office = result.office
     _say(args.lang,
@@ -185,7 +199,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         except SyncError as exc:
             _say(args.lang, "Chưa đồng bộ được: " + exc.message_vi,
                  "Sync could not run: " + exc.message_en, err=True)
-            return 4
+            return EXIT_SYNC_ACTION
         try:
             result = engine.run_once()
         finally:
@@ -208,7 +222,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
          f"Sync did not finish (stage {err.stage.value}): {err.message_en} Sent "
          f"{result.pushed}, received {result.pulled}; {result.pending} events wait for the "
          "next sync.", err=True)
-    return 3 if err.transient else 4
+    return EXIT_SYNC_RETRY if err.transient else EXIT_SYNC_ACTION
 
 
 def cmd_keyring_selftest(args: argparse.Namespace) -> int:
@@ -243,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="motcua",
         description="Sổ đăng ký hồ sơ một cửa cấp xã (motcua). Không có lệnh: mở ứng dụng.",
+        epilog="Mã thoát / exit codes: " + "; ".join(
+            f"{code} {vi} / {en}" for code, (vi, en) in EXIT_CODES.items()),
     )
     parser.add_argument("--version", action="version", version=f"motcua {__version__}")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
@@ -312,8 +328,14 @@ def build_parser() -> argparse.ArgumentParser:
 def setup_logging() -> None:
     from logging.handlers import RotatingFileHandler
 
-    handler = RotatingFileHandler(paths.log_dir() / "motcua.log", maxBytes=2_000_000,
-                                  backupCount=5, encoding="utf-8")
+    # A log that cannot be written (a full disk, a read-only folder) must not bury the
+    # command's own message under logging's tracebacks: the command goes on without it.
+    logging.raiseExceptions = False
+    try:
+        handler = RotatingFileHandler(paths.log_dir() / "motcua.log", maxBytes=2_000_000,
+                                      backupCount=5, encoding="utf-8")
+    except OSError:
+        return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -326,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
     if args.command is None:
         try:
-            from desktop.app import run  # type: ignore[attr-defined]
+            from desktop.app import run
         except ImportError:
             print("motcua: ứng dụng giao diện chưa có trong phiên bản này; "
                   "xem `motcua --help` cho các lệnh.")
@@ -334,9 +356,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(run())
     try:
         return int(args.func(args))
-    except RegisterError as exc:
+    except KnownError as exc:
+        # Expected: the message says what to do; no traceback. A bug propagates and shows one.
+        log.info("refused (%s): %s", type(exc).__name__, exc.message_en)
         print(exc.message(args.lang), file=sys.stderr)
-        return 2
+        return exit_code_for(exc)
 
 
 if __name__ == "__main__":

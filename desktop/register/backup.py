@@ -7,12 +7,17 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from desktop import paths
 from desktop.register import db
 from desktop.register.errors import IntegrityProblem, RegisterVersionError
 from desktop.register.lifecycle import LOCAL_TZ
+
+if TYPE_CHECKING:
+    from desktop.register.service import Register
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +65,7 @@ def _unused(path: Path) -> Path:
 
 
 def pre_migration_backup(path: Path, backup_dir: Path, revision: str | None) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     dest = _unused(backup_dir / f"pre-migration-{revision or 'none'}-{stamp}.sqlite3")
     log.info("backing up the register before migrating: %s", dest)
     return online_backup(path, dest)
@@ -127,10 +132,31 @@ def restore(backup: Path, register: Path, backup_dir: Path) -> Path:
     verify_backup_file(backup)
     kept = None
     if register.exists():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         kept = online_backup(register, _unused(backup_dir / f"pre-restore-{stamp}.sqlite3"))
         for suffix in ("-wal", "-shm"):
             Path(str(register) + suffix).unlink(missing_ok=True)
     online_backup(backup, register)
     log.info("register restored from %s (previous copy kept at %s)", backup, kept)
     return register
+
+
+def daily_backup(register: Register, extra_folder: str | None = None) -> list[Path]:
+    """Today's daily and this week's weekly copy (if missing), plus one in `extra_folder`.
+
+    The UI opens the register without the automatic backup (a copy of a large register
+    takes seconds) and runs this in the background once the officer is at work.
+    """
+    made = auto_backup(register.path, paths.backup_dir(), register.clock())
+    if extra_folder:
+        day = register.clock().astimezone(LOCAL_TZ).date().isoformat()
+        target = Path(extra_folder) / f"motcua-{day}.sqlite3"
+        if not target.exists():
+            made.append(register.backup(target))
+    return made
+
+
+def backup_now(register: Register, folder: str) -> Path:
+    """A copy of the register in `folder` now, named after the local date and time."""
+    stamp = register.clock().astimezone(LOCAL_TZ).strftime("%Y-%m-%d_%H%M")
+    return Path(register.backup(Path(folder) / f"motcua-{stamp}.sqlite3"))

@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 from desktop.register.accounts import ROLES, AccountChange, check_password_strength
+from desktop.register.backup import backup_now
 from desktop.register.calendar import CalendarOverride
 from desktop.register.errors import RegisterError
-from desktop.register.ui_support import backup_now
 from desktop.register.views import AccountView
 from desktop.ui import settings as opts
 from desktop.ui import widgets

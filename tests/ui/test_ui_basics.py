@@ -148,7 +148,7 @@ def test_the_bug_dialog_copies_its_details(qtbot: Any, qapp: Any) -> None:
 
 def test_the_desktop_defers_the_integrity_check_only_after_a_clean_close(home: Path,
                                                                          clock: Any) -> None:
-    from desktop.register.ui_support import closed_cleanly, deferred_check, open_for_desktop
+    from desktop.register.opening import closed_cleanly, deferred_check, open_for_desktop
 
     path = home / "desk.sqlite3"
     first = open_for_desktop(path, clock)
