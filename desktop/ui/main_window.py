@@ -282,11 +282,12 @@ class MainWindow(QMainWindow):
         user = ctx.user
 
         def found(accounts: list[Any]) -> None:
-            if self.ctx is not ctx:
-                return
+            if self.ctx is not ctx or getattr(self, "_ending", None) is ctx:
+                return  # logged out meanwhile, or already asked to be (once per session)
             now = next((a for a in accounts if a.username == user.username), None)
             if now is not None and now.active and now.role == user.role:
                 return
+            self._ending = ctx
             self.logout_message = (
                 _("Tài khoản {user} đã bị khóa: phiên làm việc đã kết thúc.")
                 if now is None or not now.active else

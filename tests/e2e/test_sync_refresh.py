@@ -9,6 +9,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from desktop.register.lifecycle import Status, status_label
+from desktop.register.service import Register
+from desktop.register.writer import Changes
+from sync.credentials import CredentialStore
 from tests.conftest import AGENCY, FixedClock, valid_input, wait_ops
 from tests.support.server_fixtures import ServerProcess, server  # noqa: F401 (fixture)
 from tests.sync.test_sync_client_server import FAST, enroll_register, sync
@@ -17,11 +21,6 @@ from tests.sync.test_sync_client_support import (  # noqa: F401 (fixtures)
     keyring_backend,
     make_register,
 )
-
-from desktop.register.lifecycle import Status, status_label
-from desktop.register.service import Register
-from desktop.register.writer import Changes
-from sync.credentials import CredentialStore
 
 
 def _main_window(qtbot: Any, make_ctx: Any, credentials: CredentialStore) -> Any:

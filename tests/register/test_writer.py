@@ -7,13 +7,15 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import FixedClock, open_register, valid_input
+import pytest
 
 from desktop.register.events import EventRecord
 from desktop.register.service import Register
 from desktop.register.syncstore import RegisterSyncStore, SerialSyncStore
 from desktop.register.writequeue import WriteQueue
 from desktop.register.writer import NO_CHANGES, Changes, fold_dossier, fold_volume
+from sync.errors import KnownError
+from tests.conftest import FixedClock, open_register, valid_input
 
 
 def _heard(reg: Register) -> list[Changes]:
@@ -59,10 +61,8 @@ def test_a_failed_write_reports_nothing_and_a_broken_listener_loses_nothing(
     view = register.receive(valid_input(register, "marital_status_confirmation"), "canbo1")
     assert register.get(view.uid).code == view.code  # committed despite the listener
     heard.clear()
-    try:
-        register.refuse(view.uid, [], "canbo1")  # refused: not allowed once received
-    except Exception:  # noqa: BLE001 - whichever error, nothing was written
-        pass
+    with pytest.raises(KnownError):  # a refusal needs its reasons: nothing is written
+        register.refuse(view.uid, [], "canbo1")
     assert heard == []
     register.remove_listener(broken)
 
