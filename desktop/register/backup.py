@@ -44,6 +44,11 @@ def online_backup(src: Path, dest: Path) -> Path:
             source.backup(target, pages=4096)
             # A backup is a single file: no -wal beside it.
             target.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.DatabaseError as exc:  # a full disk, a locked or damaged source
+            mapped = db.storage_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
         finally:
             target.close()
             source.close()

@@ -163,7 +163,7 @@ class Register:
         if auto_backup and existed:
             try:
                 backup_mod.auto_backup(path, paths.backup_dir(), clock())
-            except OSError as exc:  # a full disk must not stop the counter from working
+            except (OSError, db.StorageError) as exc:  # a full disk must not stop the counter
                 log.warning("automatic backup failed: %s", exc)
         return reg
 
