@@ -15,6 +15,7 @@ from sync.client.engine import CURSOR_KEY, SyncEngine, _parse_time, _utc_now
 from sync.client.transport import HttpTransport, app_version
 from sync.client.values import Notice, Progress, SyncError, SyncStore, Transport
 from sync.credentials import CredentialStore
+from sync.errors import KnownError
 from sync.protocol import (
     EnrollRequest,
     OfficeDescriptor,
@@ -80,10 +81,11 @@ def enroll(store: SyncStore, transport: Transport, credentials: CredentialStore,
                            commune_code=resp.office.commune_code,
                            agency_id=resp.office.agency_id, office_name=resp.office.name,
                            device_slot=resp.device_slot)
-    except Exception as exc:  # the register's refusal, in its own words
+    except Exception as exc:  # the register's refusal, in its own words when it has them
+        known = exc if isinstance(exc, KnownError) else None
         raise SyncError("enroll_conflict", transient=False, detail=type(exc).__name__,
-                        message_vi=getattr(exc, "message_vi", None),
-                        message_en=getattr(exc, "message_en", None)) from exc
+                        message_vi=known.message_vi if known else None,
+                        message_en=known.message_en if known else None) from exc
     credentials.set_token(server_url, device_id, resp.token)
     credentials.forget_enroll_key(server_url, device_id)
     previous = store.get_state("server_url")

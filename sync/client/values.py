@@ -1,4 +1,4 @@
-"""Sync client values: the error codes and `SyncError`, stages, results, retry policy, interfaces."""
+"""Sync client values: error codes and `SyncError`, stages, results, retry policy, interfaces."""
 
 from __future__ import annotations
 

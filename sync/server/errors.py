@@ -1,4 +1,4 @@
-"""The server's errors: an answer with an HTTP status and a protocol code, and a refused admin command."""
+"""The server's errors: an HTTP answer with a protocol code, and a refused admin command."""
 
 from __future__ import annotations
 
