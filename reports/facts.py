@@ -176,12 +176,6 @@ class _Fold:
         self.changed = False
 
 
-def _fits(s: _Fold, kind: str, p: Mapping[str, Any], at: str) -> bool:
-    """The lifecycle table's check: False where the register's apply() flags a conflict."""
-    return refusal(kind, p, at, s.status, supplements=s.f.sup_count, extensions=s.ext,
-                   due=s.f.due) is None
-
-
 def fold_dossier(events: Iterable[Mapping[str, Any]], office: str = "") -> DossierFacts | None:
     """Fold one dossier's wire events (in replica order) into its facts.
 
@@ -189,6 +183,7 @@ def fold_dossier(events: Iterable[Mapping[str, Any]], office: str = "") -> Dossi
     is counted in `conflicts` and otherwise ignored. Returns None for a stream with no event.
     """
     s: _Fold | None = None
+    refused = refusal  # a local name: called for every event
     for e in events:
         if s is None:
             s = _Fold(e["stream"], office)
@@ -196,7 +191,8 @@ def fold_dossier(events: Iterable[Mapping[str, Any]], office: str = "") -> Dossi
         if isinstance(p, str):
             p = json.loads(p)
         kind, at, actor = e["kind"], e["occurred_at"], e["actor"]
-        if not _fits(s, kind, p, at):
+        # (kind, payload, at, status, supplements, extensions, due): see sync.lifecycle.
+        if refused(kind, p, at, s.status, s.f.sup_count, s.ext, s.f.due) is not None:
             s.f.conflicts += 1
             continue
         _step(s, kind, p, at, actor, e.get("channel"))
