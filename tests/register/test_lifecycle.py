@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +14,10 @@ import pytest
 from desktop.register.catalogue import parse_catalogue
 from desktop.register.errors import NotFoundError, TransitionError, ValidationError
 from desktop.register.events import EventRecord
-from desktop.register.lifecycle import Status
 from desktop.register.logbooks import VolumeKind, check_volume
 from desktop.register.service import Register
 from desktop.register.views import DossierInput, DossierView
-
+from sync.lifecycle import Status
 from tests.conftest import AGENCY, FixedClock, local_time, open_register, table_counts, valid_input
 
 MARITAL = "marital_status_confirmation"  # 3 working days, tracking book of field HO_TICH
@@ -362,7 +361,7 @@ def test_the_code_sequence_restarts_each_day_on_the_local_date(
     first = [_received(register, make_input).code for _ in range(3)]
     # 00:30 on 17/11 in the office is still 16/11 in UTC: the local date names the day.
     clock.set(local_time(2026, 11, 17, 0, 30))
-    assert clock().astimezone(timezone.utc).day == 16
+    assert clock().astimezone(UTC).day == 16
     second = [_received(register, make_input).code for _ in range(2)]
     assert first == [f"{AGENCY}-261116-100{n}" for n in (1, 2, 3)]
     assert second == [f"{AGENCY}-261117-100{n}" for n in (1, 2)]
