@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.register.catalogue import Procedure
+from desktop.register.catalogue import BookKind, Procedure
 from desktop.register.errors import NotFoundError, ValidationError
 from desktop.register.events import parse_utc
 from desktop.register.lifecycle import LOCAL_TZ, Kind
@@ -25,7 +25,9 @@ from forms.errors import UnknownFormError
 from forms.records import (
     ApologyExtension,
     BookClosing,
+    BookColumn,
     BookEntry,
+    BookLayout,
     CertificationBook,
     CivilStatusBook,
     ControlSlip,
@@ -328,9 +330,24 @@ def _pick_volume(reg: Register, kind: str, year: int, volume: int | None) -> Vol
     return volumes[0]
 
 
-def _book_entry(entry: EntryView, numbers: dict[str, int]) -> BookEntry:
-    data = dict(entry.data)
+def book_layout(kind: BookKind) -> BookLayout:
+    """The printed columns of a book kind, from its entry schema in the catalogue.
+
+    Each column lists the fields the schema places in it, in field order, with their printed
+    labels: the forms package prints exactly these keys and refuses any other.
+    """
+    return BookLayout(title=kind.name, columns=tuple(
+        BookColumn(heading=column.heading, width=column.width, kind=column.kind,
+                   keys=tuple((f.printed_label, f.key) for f in kind.fields_in(column.id)))
+        for column in kind.columns))
+
+
+def _book_entry(kind: BookKind, entry: EntryView, numbers: dict[str, int]) -> BookEntry:
+    data = kind.canonical(entry.data)  # entries written under older keys print as today's
     reason = str(data.pop("correction_reason", "") or "")
+    for f in kind.fields:  # a yes/no field prints when set, and only then
+        if f.type == "flag" and f.key in data:
+            data[f.key] = "Có" if data[f.key] not in (False, "", None, "Không") else ""
     return BookEntry.of(entry.number, _local_day(entry.registered_at), data,
                         void_reason=entry.void_reason or "",
                         corrects_number=numbers.get(entry.corrects_uid or ""),
@@ -357,7 +374,7 @@ def book_record(reg: Register, kind: str, year: int, volume: int | None = None
                             date_to=max(days), rows=tuple(rows),
                             issued_on=_local_day(reg.clock()), volume=vol.volume_no, year=year)
     numbers = {e.uid: e.number for e in entries}
-    items = tuple(_book_entry(e, numbers) for e in entries)
+    items = tuple(_book_entry(book_kind, e, numbers) for e in entries)
     closing = None
     if vol.closed_at is not None and vol.closing:
         c = vol.closing
@@ -368,7 +385,8 @@ def book_record(reg: Register, kind: str, year: int, volume: int | None = None
     common: dict[str, Any] = {
         "office": office, "kind_code": book_kind.code, "kind_name": book_kind.name,
         "year": year, "volume": vol.volume_no, "entries": items,
-        "opened_on": _local_day(vol.opened_at), "closing": closing}
+        "layout": book_layout(book_kind), "opened_on": _local_day(vol.opened_at),
+        "closing": closing}
     if book_kind.group == "certification":
         return CertificationBook(**common, symbol=book_kind.symbol or "")
     return CivilStatusBook(**common)

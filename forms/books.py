@@ -4,14 +4,14 @@ Civil-status and certification books print a fixed number of entries per page (t
 counts pages the same way for the year-end closing), each page with its own header rows;
 the tracking book is one long table whose header rows repeat on every page.
 
-The column layouts below also fix the keys the register's entry data use (`ho_ten`,
-`ngay_sinh`, ...): a book kind without a layout prints every key as "key: value".
+A logbook's columns are not defined here: the record carries its `BookLayout`, which the
+caller builds from the book kind's entry schema in the catalogue (the same definition the
+entry dialog reads), and the record refuses an entry value no column shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Generic, TypeVar
@@ -31,178 +31,17 @@ from reportlab.platypus import (
 
 from forms.base import FitToFrame, Margins, Para, Renderer, esc
 from forms.config import FormConfig, FormKind
-from forms.records import BookEntry, CertificationBook, CivilStatusBook, TrackingBook
+from forms.records import (
+    BookColumn,
+    BookEntry,
+    BookLayout,
+    CertificationBook,
+    CivilStatusBook,
+    TrackingBook,
+)
 from forms.text import BLANK, local, long_date, short_date, two
 
 SIGN = "sign"  # a column left blank for a signature
-
-
-@dataclass(frozen=True)
-class Column:
-    """A book column: its heading, width (mm, scaled to the page) and the keys it shows.
-
-    `keys` pairs a label with an entry key; a cell prints "label: value" for each non-empty
-    value (an unlabeled key prints the bare value), joined by "; ". `kind`: "text", "number" (the
-    entry's number and date), "note" (voids, corrections, ghi_chu), "money" (thousands
-    dotted) or SIGN (left blank for a signature).
-    """
-
-    title: str
-    width: float
-    keys: tuple[tuple[str, str], ...] = ()
-    kind: str = "text"
-
-
-@dataclass(frozen=True)
-class BookLayout:
-    title: str  # printed in capitals on the cover and on each page
-    columns: tuple[Column, ...]
-
-
-def _person(prefix: str = "", *, birth: str = "Ngày sinh", extra: Sequence[tuple[str, str]] = ()
-            ) -> tuple[tuple[str, str], ...]:
-    return (("", f"{prefix}ho_ten"), (birth, f"{prefix}ngay_sinh"),
-            ("Giới tính", f"{prefix}gioi_tinh"), ("Dân tộc", f"{prefix}dan_toc"),
-            ("Quốc tịch", f"{prefix}quoc_tich"), *extra)
-
-
-NOTE = Column("Ghi chú", 26, (("", "ghi_chu"),), kind="note")
-REG = Column("Số, ngày đăng ký", 17, kind="number")
-OFFICER_SIGN = Column("Công chức tư pháp - hộ tịch ký", 20, kind=SIGN)
-DECLARANT = Column("Người đi khai", 30, (("", "nguoi_khai"), ("Quan hệ", "quan_he"),
-                                         ("Giấy tờ tùy thân", "nguoi_khai_giay_to")))
-DECLARANT_SIGN = Column("Người đi khai ký", 20, kind=SIGN)
-REQUESTER_SIGN = Column("Người yêu cầu ký", 20, kind=SIGN)
-PARENT = (("Năm sinh", "nam_sinh"), ("Dân tộc", "dan_toc"), ("Quốc tịch", "quoc_tich"),
-          ("Nơi cư trú", "cu_tru"))
-
-
-def _parent(prefix: str) -> tuple[tuple[str, str], ...]:
-    return (("", f"{prefix}_ho_ten"), *((label, f"{prefix}_{key}") for label, key in PARENT))
-
-
-CIVIL_STATUS_LAYOUTS: dict[str, BookLayout] = {
-    "KS": BookLayout("Sổ đăng ký khai sinh", (
-        REG,
-        Column("Người được đăng ký khai sinh", 62, _person(extra=(
-            ("Nơi sinh", "noi_sinh"), ("Quê quán", "que_quan"),
-            ("Số định danh cá nhân", "so_dinh_danh")))),
-        Column("Mẹ", 40, _parent("me")), Column("Cha", 40, _parent("cha")),
-        DECLARANT, NOTE, OFFICER_SIGN, DECLARANT_SIGN)),
-    "KH": BookLayout("Sổ đăng ký kết hôn", (
-        REG,
-        Column("Bên nam", 56, _person("chong_", extra=(
-            ("Nơi cư trú", "chong_cu_tru"), ("Giấy tờ tùy thân", "chong_giay_to")))),
-        Column("Bên nữ", 56, _person("vo_", extra=(
-            ("Nơi cư trú", "vo_cu_tru"), ("Giấy tờ tùy thân", "vo_giay_to")))),
-        NOTE, Column("Bên nam ký", 20, kind=SIGN), Column("Bên nữ ký", 20, kind=SIGN),
-        OFFICER_SIGN)),
-    "KT": BookLayout("Sổ đăng ký khai tử", (
-        REG,
-        Column("Người chết", 56, _person(extra=(
-            ("Số định danh cá nhân", "so_dinh_danh"), ("Nơi cư trú cuối cùng", "cu_tru")))),
-        Column("Thời gian, nơi chết, nguyên nhân chết", 40, (
-            ("Chết lúc", "thoi_gian_chet"), ("Nơi chết", "noi_chet"),
-            ("Nguyên nhân", "nguyen_nhan"), ("Giấy báo tử", "giay_bao_tu"))),
-        DECLARANT, NOTE, OFFICER_SIGN, DECLARANT_SIGN)),
-    "GH": BookLayout("Sổ đăng ký giám hộ", (
-        REG,
-        Column("Người giám hộ", 46, (("", "giam_ho_ho_ten"), ("Ngày sinh", "giam_ho_ngay_sinh"),
-                                     ("Nơi cư trú", "giam_ho_cu_tru"),
-                                     ("Giấy tờ tùy thân", "giam_ho_giay_to"))),
-        Column("Người được giám hộ", 46, (("", "duoc_giam_ho_ho_ten"),
-                                          ("Ngày sinh", "duoc_giam_ho_ngay_sinh"),
-                                          ("Nơi cư trú", "duoc_giam_ho_cu_tru"))),
-        Column("Nội dung, căn cứ", 40, (("", "noi_dung"), ("Căn cứ", "can_cu"))),
-        NOTE, OFFICER_SIGN, REQUESTER_SIGN)),
-    "NCMC": BookLayout("Sổ đăng ký nhận cha, mẹ, con", (
-        REG,
-        Column("Người nhận", 46, (("", "nguoi_nhan_ho_ten"), ("Ngày sinh", "nguoi_nhan_ngay_sinh"),
-                                  ("Nơi cư trú", "nguoi_nhan_cu_tru"),
-                                  ("Giấy tờ tùy thân", "nguoi_nhan_giay_to"))),
-        Column("Người được nhận", 46, (("", "duoc_nhan_ho_ten"),
-                                       ("Ngày sinh", "duoc_nhan_ngay_sinh"),
-                                       ("Nơi cư trú", "duoc_nhan_cu_tru"))),
-        Column("Quan hệ", 24, (("", "quan_he"),)),
-        NOTE, OFFICER_SIGN, REQUESTER_SIGN)),
-    "TDCC": BookLayout("Sổ đăng ký thay đổi, cải chính, xác định lại dân tộc, bổ sung thông "
-                       "tin hộ tịch", (
-        REG,
-        Column("Người có thông tin hộ tịch thay đổi", 44, (
-            ("", "ho_ten"), ("Ngày sinh", "ngay_sinh"), ("Số định danh cá nhân", "so_dinh_danh"))),
-        Column("Nội dung thay đổi, cải chính, bổ sung", 56, (
-            ("", "noi_dung"), ("Từ", "tu"), ("Thành", "thanh"))),
-        Column("Căn cứ", 28, (("", "can_cu"),)),
-        Column("Người yêu cầu", 30, (("", "nguoi_yeu_cau"), ("Giấy tờ tùy thân",
-                                                             "nguoi_yeu_cau_giay_to"))),
-        NOTE, OFFICER_SIGN, REQUESTER_SIGN)),
-    "XNHN": BookLayout("Sổ cấp Giấy xác nhận tình trạng hôn nhân", (
-        REG,
-        Column("Người được cấp Giấy xác nhận", 60, _person(extra=(
-            ("Số định danh cá nhân", "so_dinh_danh"), ("Nơi cư trú", "cu_tru")))),
-        Column("Tình trạng hôn nhân", 40, (("", "tinh_trang_hon_nhan"),)),
-        Column("Mục đích sử dụng", 34, (("", "muc_dich"),)),
-        NOTE, OFFICER_SIGN, REQUESTER_SIGN)),
-    "GCNN": BookLayout("Sổ ghi vào sổ hộ tịch việc hộ tịch đã giải quyết tại cơ quan có thẩm "
-                       "quyền nước ngoài", (
-        REG,
-        Column("Người được ghi vào sổ", 52, _person(extra=(
-            ("Số định danh cá nhân", "so_dinh_danh"),))),
-        Column("Việc hộ tịch đã giải quyết ở nước ngoài", 56, (
-            ("", "loai_viec"), ("Cơ quan giải quyết", "co_quan_nuoc_ngoai"),
-            ("Giấy tờ số", "so_giay_to"), ("Ngày", "ngay_giay_to"))),
-        Column("Người yêu cầu", 30, (("", "nguoi_yeu_cau"),)),
-        NOTE, OFFICER_SIGN, REQUESTER_SIGN)),
-    "BSTL": BookLayout("Sổ cấp bản sao trích lục hộ tịch", (
-        REG,
-        Column("Người yêu cầu", 46, (("", "nguoi_yeu_cau"),
-                                     ("Giấy tờ tùy thân", "giay_to_tuy_than"))),
-        Column("Trích lục được cấp bản sao", 56, (("", "loai_trich_luc"),
-                                                  ("Người được cấp", "ho_ten"),
-                                                  ("Số đăng ký gốc", "so_goc"))),
-        Column("Số bản", 14, (("", "so_ban"),)),
-        Column("Lệ phí (đồng)", 20, (("", "le_phi"),), kind="money"),
-        NOTE, OFFICER_SIGN, REQUESTER_SIGN)),
-}
-
-_CERTIFIER = Column("Người ký chứng thực", 34, (("", "nguoi_ky"),))
-_FEE = Column("Phí, lệ phí (đồng)", 20, (("", "le_phi"),), kind="money")
-_CERT_NO = Column("Số chứng thực, ngày chứng thực", 24, kind="number")
-
-CERTIFICATION_LAYOUTS: dict[str, BookLayout] = {
-    "SCT/BS": BookLayout("Sổ chứng thực bản sao từ bản chính", (
-        _CERT_NO,
-        Column("Họ tên người yêu cầu chứng thực", 48, (
-            ("", "nguoi_yeu_cau"), ("Giấy tờ tùy thân", "giay_to_tuy_than"))),
-        Column("Tên bản chính giấy tờ, văn bản", 64, (("", "giay_to"),)),
-        Column("Số bản sao", 16, (("", "so_ban"),)),
-        Column("Số trang", 14, (("", "so_trang"),)),
-        _CERTIFIER, _FEE, NOTE)),
-    "SCT/CK,ĐC": BookLayout("Sổ chứng thực chữ ký, chứng thực điểm chỉ", (
-        _CERT_NO,
-        Column("Họ tên, giấy tờ tùy thân của người yêu cầu chứng thực", 52, (
-            ("", "nguoi_yeu_cau"), ("Giấy tờ tùy thân", "giay_to_tuy_than"))),
-        Column("Tên giấy tờ, văn bản", 56, (("", "giay_to"), ("Hình thức", "hinh_thuc"))),
-        _CERTIFIER, _FEE, NOTE, Column("Người yêu cầu ký, điểm chỉ", 24, kind=SIGN))),
-    "SCT/CKND": BookLayout("Sổ chứng thực chữ ký người dịch", (
-        _CERT_NO,
-        Column("Họ tên, giấy tờ tùy thân của người dịch", 50, (
-            ("", "nguoi_dich"), ("Giấy tờ tùy thân", "giay_to_tuy_than"))),
-        Column("Tên giấy tờ, văn bản được dịch; ngôn ngữ dịch", 58, (
-            ("", "giay_to"), ("Ngôn ngữ", "ngon_ngu"))),
-        _CERTIFIER, _FEE, NOTE, Column("Người dịch ký", 24, kind=SIGN))),
-    "SCT/HĐ,GD": BookLayout("Sổ chứng thực hợp đồng, giao dịch", (
-        _CERT_NO,
-        Column("Tên hợp đồng, giao dịch", 52, (("", "hop_dong"), ("Tài sản", "tai_san"))),
-        Column("Họ tên, giấy tờ tùy thân của người yêu cầu chứng thực", 56, (
-            ("", "nguoi_yeu_cau"), ("Giấy tờ tùy thân", "giay_to_tuy_than"))),
-        _CERTIFIER, _FEE, NOTE, Column("Người yêu cầu ký", 24, kind=SIGN))),
-}
-
-
-def generic_layout(title: str) -> BookLayout:
-    """For a book kind this module has no template for: every value as "key: value"."""
-    return BookLayout(title, (REG, Column("Nội dung", 170, ()), NOTE, OFFICER_SIGN))
 
 
 B = TypeVar("B", TrackingBook, CivilStatusBook, CertificationBook)
@@ -384,7 +223,7 @@ class LogbookRenderer(BookRenderer[L], Generic[L]):
         """Column headings and numbers, built once and shared by every page's table."""
         if self._header is None:
             cols = self.layout.columns
-            self._header = [[self.cell(esc(col.title), "th") for col in cols],
+            self._header = [[self.cell(esc(col.heading), "th") for col in cols],
                             [f"({i})" for i in range(1, len(cols) + 1)]]
         return self._header
 
@@ -394,7 +233,6 @@ class LogbookRenderer(BookRenderer[L], Generic[L]):
         cols = self.layout.columns
         c = self.cell
         rows: list[list[object]] = list(self.header_rows())
-        shown_keys = {key for col in cols for _, key in col.keys}
         for entry in entries:
             row: list[object] = []
             for col in cols:
@@ -404,18 +242,17 @@ class LogbookRenderer(BookRenderer[L], Generic[L]):
                 elif col.kind == "number":
                     text = f"Số {entry.number:02d}\n{short_date(entry.registered_on)}"
                 elif col.kind == "money":
-                    text = _amount(entry.get(col.keys[0][1]))
+                    text = "; ".join(_amount(v) for v in (entry.get(k) for _, k in col.keys)
+                                     if v)
                 elif col.kind == "note":
-                    text = _note(entry)
-                elif not col.keys:
-                    text = _everything(entry, shown_keys)
+                    text = _note(entry, col)
                 else:
                     text = _cell_text(entry, col.keys)
                 row.append(c(text) if text and col.kind not in ("number", "money") else text)
             rows.append(row)
         widths = _scale([col.width for col in cols], width)
         align: list[tuple[object, ...]] = [
-            ("ALIGN", (i, 1), (i, -1), "CENTER" if col.kind == "number" else "RIGHT")
+            ("ALIGN", (i, 2), (i, -1), "CENTER" if col.kind == "number" else "RIGHT")
             for i, col in enumerate(cols) if col.kind in ("number", "money")]
         return self.grid(rows, widths, header_rows=2, extra=[
             ("ROWBACKGROUNDS", (0, 0), (-1, 1), ["#f2f2f2"]),
@@ -451,20 +288,16 @@ def _amount(value: str) -> str:
     return f"{int(value):,}".replace(",", ".") if value.isdigit() else value
 
 
-def _everything(entry: BookEntry, skip: set[str]) -> str:
-    return "; ".join(f"{esc(k)}: {esc(v)}" for k, v in entry.values if v and k not in skip)
-
-
-def _note(entry: BookEntry) -> str:
+def _note(entry: BookEntry, column: BookColumn) -> str:
     parts = []
     if entry.void_reason:
         parts.append(f"<b>Số đã hủy.</b> Lý do: {esc(entry.void_reason)}")
     if entry.corrects_number is not None:
         reason = f" Lý do: {esc(entry.correction_reason)}" if entry.correction_reason else ""
         parts.append(f"Ghi lại cho số {entry.corrects_number:02d}.{reason}")
-    note = entry.get("ghi_chu")
-    if note:
-        parts.append(esc(note))
+    text = _cell_text(entry, column.keys)
+    if text:
+        parts.append(text)
     return "<br/>".join(parts)
 
 
@@ -472,8 +305,7 @@ class CivilStatusBookRenderer(LogbookRenderer[CivilStatusBook]):
     """Sổ hộ tịch: one layout per kind of event (births, marriages, deaths...)."""
 
     def __init__(self, record: CivilStatusBook, config: FormConfig | None = None) -> None:
-        self.layout = CIVIL_STATUS_LAYOUTS.get(record.kind_code) or generic_layout(
-            record.kind_name)
+        self.layout = record.book_layout
         super().__init__(record, config)
 
     def book_name(self) -> str:
@@ -484,7 +316,7 @@ class CertificationBookRenderer(LogbookRenderer[CertificationBook]):
     """Sổ chứng thực (Decree 23/2015): numbers read "Số 10, quyển số 01/2026-SCT/BS"."""
 
     def __init__(self, record: CertificationBook, config: FormConfig | None = None) -> None:
-        self.layout = CERTIFICATION_LAYOUTS[record.symbol]
+        self.layout = record.book_layout
         super().__init__(record, config)
 
     def book_name(self) -> str:

@@ -377,7 +377,7 @@ class TrackingBook(_Record):
 
 @dataclass(frozen=True)
 class BookEntry(_Record):
-    """A numbered entry of a civil-status or certification book; `values` by column key."""
+    """A numbered entry of a civil-status or certification book; `values` by entry key."""
 
     number: int
     registered_on: date
@@ -445,9 +445,56 @@ class BookClosing(_Record):
                         "More voided entries than entries.")
 
 
+COLUMN_KINDS = ("text", "number", "money", "note", "sign")
+
+
+@dataclass(frozen=True)
+class BookColumn(_Record):
+    """A printed column of a book: heading, relative width (mm) and the entry keys it shows.
+
+    `keys` pairs a printed label with an entry key; the cell prints "label: value" for each
+    non-empty value (an empty label prints the bare value), joined by "; ". `kind`: "text",
+    "number" (the entry's number and date), "money" (amounts, thousands dotted), "note"
+    (voids and corrections, then its keys) or "sign" (left blank for a signature).
+    """
+
+    heading: str
+    width: float
+    keys: tuple[tuple[str, str], ...] = ()
+    kind: str = "text"
+
+    def validate(self) -> None:
+        self._require("heading")
+        if self.kind not in COLUMN_KINDS or self.width <= 0:
+            raise _fail("kind", f"Cột «{self.heading}» không hợp lệ.",
+                        f"Invalid book column {self.heading!r}.")
+        if self.keys and self.kind in ("number", "sign"):
+            raise _fail("keys", f"Cột «{self.heading}» không in giá trị nào.",
+                        f"Column {self.heading!r} prints no values.")
+
+
+@dataclass(frozen=True)
+class BookLayout(_Record):
+    """The columns of a book's pages, built by the caller from the book's entry schema."""
+
+    title: str
+    columns: tuple[BookColumn, ...]
+
+    def validate(self) -> None:
+        self._require("title", "columns")
+
+    @property
+    def shown_keys(self) -> frozenset[str]:
+        return frozenset(key for column in self.columns for _, key in column.keys)
+
+
 @dataclass(frozen=True)
 class _Logbook(_Record):
-    """What civil-status and certification books share: kind, volume, year, entries."""
+    """What civil-status and certification books share: kind, volume, year, entries, layout.
+
+    Every value of every entry must have a column of the layout: a value the page would not
+    show is refused here rather than dropped from the printed book.
+    """
 
     office: OfficeHeader
     kind_code: str
@@ -455,6 +502,7 @@ class _Logbook(_Record):
     year: int
     volume: int
     entries: tuple[BookEntry, ...]
+    layout: BookLayout | None = None
     opened_on: date | None = None
     closing: BookClosing | None = None
     cover: bool = True
@@ -462,7 +510,7 @@ class _Logbook(_Record):
     signer_name: str = ""
 
     def validate(self) -> None:
-        self._require("kind_code", "kind_name")
+        self._require("kind_code", "kind_name", "layout")
         if not 1900 <= self.year <= 2200 or self.volume < 1:
             raise _fail("year", "Năm hoặc quyển số của sổ không hợp lệ.",
                         "Invalid book year or volume.")
@@ -470,6 +518,21 @@ class _Logbook(_Record):
         if numbers != sorted(set(numbers)):
             raise _fail("entries", "Số thứ tự trong sổ phải tăng dần, không trùng.",
                         "Entry numbers must increase without repeats.")
+        assert self.layout is not None
+        shown = self.layout.shown_keys
+        for entry in self.entries:
+            dropped = [k for k, v in entry.values if v and k not in shown]
+            if dropped:
+                raise _fail("entries", (
+                    f"Mục số {entry.number:02d} có thông tin không có cột nào trong mẫu sổ "
+                    f"để in: {', '.join(dropped)}."), (
+                    f"Entry {entry.number} holds values no column of the book prints: "
+                    f"{', '.join(dropped)}."))
+
+    @property
+    def book_layout(self) -> BookLayout:
+        assert self.layout is not None  # validate() requires it
+        return self.layout
 
     def pages(self, per_page: int) -> tuple[tuple[BookEntry, ...], ...]:
         """Entries cut into printed pages of `per_page` (the closing counts pages the same)."""
@@ -500,9 +563,9 @@ class CertificationBook(_Logbook):
         super().validate()
         if not self.symbol:
             object.__setattr__(self, "symbol", self.KNOWN.get(self.kind_code, ""))
-        if self.symbol not in self.KNOWN.values():
-            raise _fail("symbol", f"Ký hiệu sổ chứng thực không hợp lệ: {self.symbol!r}.",
-                        f"Unknown certification book symbol {self.symbol!r}.")
+        if not self.symbol:  # the catalogue names the symbol; a new book kind may add one
+            raise _fail("symbol", "Sổ chứng thực chưa có ký hiệu sổ.",
+                        "The certification book has no symbol.")
         if self.month is not None and not 1 <= self.month <= 12:
             raise _fail("month", "Tháng không hợp lệ.", "Invalid month.")
 
@@ -517,9 +580,12 @@ FormRecord = (Receipt | SupplementRequest | Refusal | ApologyExtension | StopNot
 
 __all__ = [
     "CERTIFICATION_SYMBOLS",
+    "COLUMN_KINDS",
     "ApologyExtension",
     "BookClosing",
+    "BookColumn",
     "BookEntry",
+    "BookLayout",
     "CertificationBook",
     "CivilStatusBook",
     "ControlSlip",

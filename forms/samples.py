@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 
 from forms.records import (
     ApologyExtension,
     BookClosing,
+    BookColumn,
     BookEntry,
+    BookLayout,
     CertificationBook,
     CivilStatusBook,
     ControlSlip,
@@ -23,6 +28,7 @@ from forms.records import (
     TrackingRow,
 )
 from forms.text import LOCAL_TZ
+from resources import resource_path
 
 OFFICE = OfficeHeader(province="Thành phố Hà Nội", commune="Phường Hoàn Kiếm",
                       office_name="Trung tâm Phục vụ hành chính công phường Hoàn Kiếm",
@@ -149,6 +155,25 @@ def tracking_book(rows: int = 45) -> TrackingBook:
                         volume=1, year=2026)
 
 
+@cache
+def _bundled_book_kinds() -> dict[str, dict[str, Any]]:
+    path = resource_path("catalogue", "catalogue-2026.1.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {kind["code"]: kind for kind in data["book_kinds"]}
+
+
+def sample_layout(kind_code: str) -> BookLayout:
+    """The printed columns of a bundled book kind, read from its schema in the catalogue file
+    (the register builds the same from the parsed catalogue: desktop.printing.book_layout)."""
+    kind = _bundled_book_kinds()[kind_code]
+    fields = kind["fields"]
+    return BookLayout(title=kind["name"], columns=tuple(
+        BookColumn(heading=col["heading"], width=col["width"], kind=col.get("kind", "text"),
+                   keys=tuple((f.get("print_label", f["label_vi"]), f["key"])
+                              for f in fields if f["column"] == col["id"]))
+        for col in kind["columns"]))
+
+
 def birth_entry(n: int, day: date) -> BookEntry:
     child = NAMES[n % len(NAMES)].split()
     return BookEntry.of(n, day, {
@@ -156,12 +181,12 @@ def birth_entry(n: int, day: date) -> BookEntry:
         "ngay_sinh": date(2026, 10, 1 + n % 28), "noi_sinh": "Bệnh viện Phụ sản Hà Nội",
         "que_quan": "Xã Đông Anh, Thành phố Hà Nội", "dan_toc": "Kinh",
         "quoc_tich": "Việt Nam", "so_dinh_danh": f"00120{n:07d}",
-        "me_ho_ten": "Trần Thị Bích Ngọc", "me_nam_sinh": 1995, "me_dan_toc": "Kinh",
-        "me_quoc_tich": "Việt Nam", "me_cu_tru": f"Số {n} {STREETS[n % len(STREETS)]}",
-        "cha_ho_ten": "Nguyễn Văn Thắng", "cha_nam_sinh": 1992, "cha_dan_toc": "Kinh",
-        "cha_quoc_tich": "Việt Nam", "cha_cu_tru": f"Số {n} {STREETS[n % len(STREETS)]}",
-        "nguoi_khai": "Nguyễn Văn Thắng", "quan_he": "Cha",
-        "nguoi_khai_giay_to": "CCCD 001092012345",
+        "ho_ten_me": "Trần Thị Bích Ngọc", "nam_sinh_me": 1995, "dan_toc_me": "Kinh",
+        "quoc_tich_me": "Việt Nam", "noi_cu_tru_me": f"Số {n} {STREETS[n % len(STREETS)]}",
+        "ho_ten_cha": "Nguyễn Văn Thắng", "nam_sinh_cha": 1992, "dan_toc_cha": "Kinh",
+        "quoc_tich_cha": "Việt Nam", "noi_cu_tru_cha": f"Số {n} {STREETS[n % len(STREETS)]}",
+        "nguoi_di_khai": "Nguyễn Văn Thắng", "quan_he": "Cha",
+        "giay_to_nguoi_di_khai": "CCCD 001092012345",
     }, void_reason="Ghi nhầm ngày sinh" if n == 3 else "",
         corrects_number=3 if n == 4 else None,
         correction_reason="Ghi lại ngày sinh đúng" if n == 4 else "")
@@ -175,8 +200,8 @@ def birth_book(entries: int = 23, closed: bool = True) -> CivilStatusBook:
                           total_entries=entries, voided=1, first_number=1,
                           last_number=entries) if closed else None
     return CivilStatusBook(office=OFFICE, kind_code="KS", kind_name="Sổ đăng ký khai sinh",
-                           year=2026, volume=1, entries=items, opened_on=first,
-                           closing=closing, signer_name="Phạm Quốc Khánh")
+                           year=2026, volume=1, entries=items, layout=sample_layout("KS"),
+                           opened_on=first, closing=closing, signer_name="Phạm Quốc Khánh")
 
 
 def certification_book(symbol: str = "SCT/BS", entries: int = 14) -> CertificationBook:
@@ -187,16 +212,29 @@ def certification_book(symbol: str = "SCT/BS", entries: int = 14) -> Certificati
             "SCT/CK,ĐC": ("SCT_CK_DC", "Sổ chứng thực chữ ký, chứng thực điểm chỉ"),
             "SCT/CKND": ("SCT_CKND", "Sổ chứng thực chữ ký người dịch"),
             "SCT/HĐ,GD": ("SCT_HD_GD", "Sổ chứng thực hợp đồng, giao dịch")}[symbol]
-    items = tuple(BookEntry.of(n, date(2026, 11, 2 + n % 26), {
-        "nguoi_yeu_cau": NAMES[n % len(NAMES)], "nguoi_dich": NAMES[(n + 3) % len(NAMES)],
-        "giay_to_tuy_than": f"CCCD 0010{n:08d}", "giay_to": docs[n % len(docs)],
-        "ngon_ngu": "Tiếng Anh sang tiếng Việt", "hinh_thuc": "Ký" if n % 2 else "Điểm chỉ",
-        "hop_dong": "Hợp đồng tặng cho xe mô tô", "tai_san": f"Xe mô tô biển số 29-B1 {n:03d}.45",
-        "so_ban": 1 + n % 3, "so_trang": 1 + n % 5, "nguoi_ky": "Phạm Quốc Khánh, Chủ tịch",
-        "le_phi": 2000 * (1 + n % 3)}) for n in range(1, entries + 1))
+    layout = sample_layout(kind[0])
+    values: dict[str, Any] = {
+        "nguoi_yeu_cau": "", "giay_to_tuy_than": "", "giay_to": "", "ngon_ngu": "Tiếng Anh",
+        "hinh_thuc": "", "tai_san": "", "so_ban": 0, "so_trang": 0,
+        "cac_ben": "Bên tặng cho: Lê Văn Hùng; bên được tặng cho: Lê Thị Mai",
+        "nguoi_ky_chung_thuc": "Phạm Quốc Khánh, Chủ tịch", "le_phi": 0}
+    shown = layout.shown_keys
+
+    def entry(n: int) -> BookEntry:
+        data = {**values, "nguoi_yeu_cau": NAMES[n % len(NAMES)],
+                "giay_to_tuy_than": f"CCCD 0010{n:08d}", "giay_to": docs[n % len(docs)],
+                "hinh_thuc": "Ký" if n % 2 else "Điểm chỉ",
+                "tai_san": f"Xe mô tô biển số 29-B1 {n:03d}.45", "so_ban": 1 + n % 3,
+                "so_trang": 1 + n % 5, "le_phi": 2000 * (1 + n % 3)}
+        if symbol == "SCT/HĐ,GD":
+            data["giay_to"] = "Hợp đồng tặng cho xe mô tô"
+        return BookEntry.of(n, date(2026, 11, 2 + n % 26),
+                            {k: v for k, v in data.items() if k in shown})
+
+    items = tuple(entry(n) for n in range(1, entries + 1))
     return CertificationBook(office=OFFICE, kind_code=kind[0], kind_name=kind[1], year=2026,
-                             volume=1, entries=items, opened_on=date(2026, 1, 2), symbol=symbol,
-                             month=11, signer_name="Phạm Quốc Khánh")
+                             volume=1, entries=items, layout=layout, opened_on=date(2026, 1, 2),
+                             symbol=symbol, month=11, signer_name="Phạm Quốc Khánh")
 
 
 def all_samples() -> dict[str, object]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from desktop.register.entry_check import check_entry_keys
 from desktop.register.events import GENESIS_HASH, ROW_COLUMNS, EventRecord, canonical_json
 from desktop.register.projection import (
     DOSSIER_COLUMNS,
@@ -80,7 +81,8 @@ def run_check(engine: Engine) -> CheckReport:
         conn.begin()
         try:
             for name, stage in (("chains", _check_chains), ("projections", _check_projections),
-                                ("counters", _check_counters)):
+                                ("counters", _check_counters),
+                                ("entry_keys", check_entry_keys)):
                 t = time.perf_counter()
                 stage(raw, report)
                 timings[name] = time.perf_counter() - t

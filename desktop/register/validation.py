@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TypedDict
 
@@ -565,7 +566,7 @@ _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME_RE = re.compile(r"^(\d{1,2})[:hg](\d{2})$")
 
 
-def validate_entry(kind: BookKind, data: dict[str, object]) -> dict[str, str]:
+def validate_entry(kind: BookKind, data: Mapping[str, object]) -> dict[str, str]:
     """An entry's data checked against its book kind's schema in the catalogue.
 
     Legacy keys are read as today's (``BookKind.canonical``); a key the schema does not define
@@ -602,6 +603,8 @@ def _entry_value(f: EntryField, raw: object) -> str:
     label = (f.label_vi, f.label_en)
     if raw is None or raw == "":
         return ""
+    if f.type == "flag":
+        return _flag(f, raw)
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         raise ValidationError(f"{f.label_vi}: giá trị không hợp lệ.",
                               f"{f.label_en}: invalid value.", field=f.key)
@@ -640,6 +643,8 @@ def _typed(f: EntryField, text: str) -> str:
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             raise _bad(f, text, "ngày, giờ (NN/TT/NNNN GG:PP)", "a date and time (DD/MM/YYYY HH:MM)")
         return f"{day} {int(match[1]):02d}:{match[2]}"
+    if f.type == "time":
+        return _entry_time(f, text)
     if f.type == "year":
         if not (text.isdigit() and len(text) == 4 and 1800 <= int(text) <= 2200):
             raise _bad(f, text, "năm (NNNN)", "a year (YYYY)")
@@ -666,6 +671,27 @@ def _typed(f: EntryField, text: str) -> str:
         except ValidationError:
             raise _bad(f, text, "giới tính («Nam» hoặc «Nữ»)", "a sex (Nam or Nữ)") from None
     return text
+
+
+FLAG_YES = "Có"
+_FLAG_WORDS = {"co": True, "x": True, "1": True, "true": True, "yes": True,
+               "khong": False, "0": False, "false": False, "no": False}
+
+
+def _flag(f: EntryField, raw: object) -> str:
+    """A yes/no field: "Có" when set, "" (left out) when not."""
+    value = raw if isinstance(raw, bool) else _FLAG_WORDS.get(fold(str(raw)).strip())
+    if value is None:
+        raise ValidationError(f"{f.label_vi}: chỉ nhận «Có» hoặc «Không».",
+                              f"{f.label_en}: yes or no only.", field=f.key)
+    return FLAG_YES if value else ""
+
+
+def _entry_time(f: EntryField, text: str) -> str:
+    match = _TIME_RE.match(text.replace(" giờ ", ":").removesuffix(" phút").replace(" ", ""))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise _bad(f, text, "giờ (GG:PP)", "a time (HH:MM)")
+    return f"{int(match[1]):02d}:{match[2]}"
 
 
 def _entry_date(f: EntryField, text: str) -> str:

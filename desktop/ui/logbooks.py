@@ -24,6 +24,7 @@ from desktop.ui.ops import run_op
 from desktop.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -194,7 +195,7 @@ class EntryDialog(QDialog):
                                     "đầy đủ nội dung đúng và trỏ về mục cũ.").format(
                 label=correct.label)))
         form = QFormLayout()
-        self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.inputs: dict[str, QLineEdit | QPlainTextEdit | QCheckBox] = {}
         self.dossier_code = QLineEdit(dossier.code if dossier and dossier.code else "")
         self.dossier_code.setObjectName("entryDossier")
         self.dossier_code.setPlaceholderText(_("Mã hồ sơ (nếu có)"))
@@ -214,7 +215,11 @@ class EntryDialog(QDialog):
             if f.type in _TYPE_HINTS:
                 edit.setToolTip(_(_TYPE_HINTS[f.type]))
             self.inputs[f.key] = edit
-            form.addRow(f.label(lang()) + (" *" if f.required else ""), edit)
+            if isinstance(edit, QCheckBox):
+                edit.setText(f.label(lang()))
+                form.addRow("", edit)
+            else:
+                form.addRow(f.label(lang()) + (" *" if f.required else ""), edit)
         self.reason = QLineEdit()
         self.reason.setObjectName("entryReason")
         if correct is not None:
@@ -226,7 +231,11 @@ class EntryDialog(QDialog):
         self.mover = EnterMovesForward(self)
         install_enter_navigation(self, self.mover)
 
-    def _input(self, f: EntryField, value: str) -> QLineEdit | QPlainTextEdit:
+    def _input(self, f: EntryField, value: str) -> QLineEdit | QPlainTextEdit | QCheckBox:
+        if f.type == "flag":
+            box = QCheckBox()
+            box.setChecked(value not in ("", "False", "Không"))
+            return box
         if f is self.split or f.type == "long_text":
             edit = QPlainTextEdit(value)
             if f is self.split:
@@ -243,6 +252,9 @@ class EntryDialog(QDialog):
     def data(self) -> dict[str, str]:
         out = {}
         for key, edit in self.inputs.items():
+            if isinstance(edit, QCheckBox):
+                out[key] = "Có" if edit.isChecked() else ""
+                continue
             text = edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
             out[key] = nfc(text).strip()
         return out
@@ -298,6 +310,7 @@ class EntryDialog(QDialog):
 
 _TYPE_PLACEHOLDERS = {
     "date": N_("NN/TT/NNNN"),
+    "time": N_("GG:PP"),
     "datetime": N_("NN/TT/NNNN GG:PP"),
     "year": N_("NNNN"),
     "id_number": N_("12 chữ số"),

@@ -401,8 +401,8 @@ def test_civil_status_book_repeats_its_header_and_counts_pages(reg: Register, cl
         entry = reg.add_logbook_entry("KS", {
             "ho_ten": f"Nguyễn Văn Thắng {n:02d}", "gioi_tinh": "Nam", "ngay_sinh": "2026-10-01",
             "noi_sinh": "Bệnh viện Phụ sản Hà Nội", "dan_toc": "Kinh", "quoc_tich": "Việt Nam",
-            "me_ho_ten": "Trần Thị Ánh Tuyết", "cha_ho_ten": "Nguyễn Văn Đức",
-            "nguoi_khai": "Nguyễn Văn Đức", "quan_he": "Cha"}, "canbo1",
+            "ho_ten_me": "Trần Thị Ánh Tuyết", "ho_ten_cha": "Nguyễn Văn Đức",
+            "nguoi_di_khai": "Nguyễn Văn Đức", "quan_he": "Cha"}, "canbo1",
             at=local(2026, 11, 16, 9, n))
         first = first or entry
     assert first is not None
@@ -436,12 +436,14 @@ def test_civil_status_book_repeats_its_header_and_counts_pages(reg: Register, cl
 ])
 def test_certification_books_number_each_document(reg: Register, tmp_path: Path, kind: str,
                                                   symbol: str, title: str) -> None:
+    requester = "Lê Văn Bình" if kind == "SCT_CKND" else "Trần Thị Ánh Tuyết"
+    papers = (("Hợp đồng tặng cho xe mô tô", "Hợp đồng thuê nhà") if kind == "SCT_HD_GD"
+              else ("Giấy khai sinh", "Bằng tốt nghiệp đại học"))
+    parties = ({"ben_a": "Lê Văn Hùng", "ben_b": "Lê Thị Mai"} if kind == "SCT_HD_GD" else {})
     reg.certify(kind, [
-        {"nguoi_yeu_cau": "Trần Thị Ánh Tuyết", "nguoi_dich": "Lê Văn Bình",
-         "giay_to": "Giấy khai sinh", "hop_dong": "Hợp đồng tặng cho xe mô tô", "le_phi": 2000},
-        {"nguoi_yeu_cau": "Trần Thị Ánh Tuyết", "nguoi_dich": "Lê Văn Bình",
-         "giay_to": "Bằng tốt nghiệp đại học", "hop_dong": "Hợp đồng thuê nhà",
-         "le_phi": 12000}], "canbo1")
+        {"nguoi_yeu_cau": requester, "giay_to": paper, "le_phi": fee,
+         "nguoi_ky_chung_thuc": "Phạm Quốc Khánh", **parties}
+        for paper, fee in zip(papers, (2000, 12000))], "canbo1")
     record = printing.book_record(reg, kind, 2026)
     text = pdf_text(render(record), tmp_path)
     joined = flat(text)
@@ -450,9 +452,7 @@ def test_certification_books_number_each_document(reg: Register, tmp_path: Path,
     assert "Số 01" in text and "Số 02" in text and "12.000" in text
     assert isinstance(record, CertificationBook)
     assert record.certification_number(2) == f"Số 02, quyển số 01/2026-{symbol}"
-    person = "Lê Văn Bình" if kind == "SCT_CKND" else "Trần Thị Ánh Tuyết"
-    paper = "Hợp đồng thuê nhà" if kind == "SCT_HD_GD" else "Bằng tốt nghiệp đại học"
-    assert person in joined and paper in joined
+    assert requester in joined and papers[1] in joined and "Phạm Quốc Khánh" in joined
 
 
 def test_the_tracking_book_prints_as_a_book_volume(reg: Register, clock: Clock,

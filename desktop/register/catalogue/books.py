@@ -24,19 +24,21 @@ GROUP_LABELS_VI = {
     "certification": "sổ chứng thực",
 }
 
-FIELD_TYPES = (
-    "text", "long_text", "date", "datetime", "year", "number", "money", "id_number", "sex")
+FIELD_TYPES = ("text", "long_text", "date", "time", "datetime", "year", "number", "money",
+               "id_number", "sex", "flag")
 """Value types of entry fields; validation checks the format, the demo generates by type."""
 FIELD_TYPE_LABELS_VI = {
     "text": "chữ",
     "long_text": "đoạn văn",
     "date": "ngày (NN/TT/NNNN)",
+    "time": "giờ (GG:PP)",
     "datetime": "ngày, giờ (NN/TT/NNNN GG:PP)",
     "year": "năm (NNNN)",
     "number": "số nguyên",
     "money": "số tiền (đồng)",
     "id_number": "số định danh cá nhân (12 chữ số)",
     "sex": "giới tính (Nam / Nữ)",
+    "flag": "có / không (ô đánh dấu)",
 }
 PREFILL_SOURCES = ("name", "birth_date", "id_number", "address", "sex")
 """What a dossier's applicant can pre-fill: full name, birth date, ID number, address, sex."""
@@ -70,9 +72,10 @@ class EntryField:
     """One field of a book entry, as the dialog asks for it and the book prints it.
 
     ``column`` is the id of the printed column that shows it. ``print_label`` is what precedes
-    the value in that column ("Ngày sinh: 01/02/2026"); None means the Vietnamese label, except
-    for the first field of a column, which prints bare (the heading names it). ``aliases`` are
-    keys older entries used for the same value, read as this key. ``one_per_line``: in a
+    the value in that column ("Ngày sinh: 01/02/2026"): None means the Vietnamese label, ""
+    prints the value bare (the column heading names it). ``aliases`` are
+    keys older entries used for the same value, read as this key (a legacy key several fields
+    claim goes to the first of them the entry does not already have). ``one_per_line``: in a
     certification book each line typed here is a document of its own, with its own number.
     """
 
@@ -89,6 +92,11 @@ class EntryField:
 
     def label(self, lang: str = "vi") -> str:
         return self.label_en if lang == "en" else self.label_vi
+
+    @property
+    def printed_label(self) -> str:
+        """What precedes the value in the printed column ("" for none)."""
+        return self.label_vi if self.print_label is None else self.print_label
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -142,7 +150,7 @@ class BookKind:
     columns: tuple[BookColumn, ...] = ()
     fields: tuple[EntryField, ...] = ()
     _by_key: dict[str, EntryField] = dc_field(init=False, repr=False, compare=False)
-    _aliases: dict[str, str] = dc_field(init=False, repr=False, compare=False)
+    _aliases: dict[str, tuple[str, ...]] = dc_field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -162,7 +170,7 @@ class BookKind:
 
     def field(self, key: str) -> EntryField:
         """The field with this key (or one of its legacy aliases)."""
-        found = self._by_key.get(self._aliases.get(key, key))
+        found = self._by_key.get(self._aliases.get(key, (key,))[0])
         if found is None:
             raise NotFoundError(
                 f'Sổ "{self.name}" không có trường "{key}".',
@@ -194,16 +202,17 @@ class BookKind:
     def canonical(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Entry data with legacy keys read as today's keys; the one place aliases are mapped.
 
-        A legacy key whose canonical key is also present is kept as it is (and then reported
-        as unknown by ``unknown_keys``): two values are never merged silently.
+        A legacy key goes to the first field claiming it that the entry does not have yet
+        (the old BSTL dialog's ``ho_ten`` is the requester; beside a ``nguoi_yeu_cau`` it is
+        the person the extract is about). With no free field it stays as it is, and is then
+        reported by ``unknown_keys``: two values are never merged silently.
         """
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = {k: v for k, v in data.items() if k not in self._aliases}
         for key, value in data.items():
-            target = self._aliases.get(key)
-            if target is not None and target not in data:
-                out[target] = value
-            else:
-                out[key] = value
+            if key not in self._aliases:
+                continue
+            target = next((t for t in self._aliases[key] if t not in out), None)
+            out[target if target is not None else key] = value
         return out
 
     def unknown_keys(self, data: Mapping[str, Any]) -> list[str]:
@@ -240,7 +249,7 @@ def _schema_error(kind: BookKind, what: str, vi: str, en: str) -> ValidationErro
                            field=f"book_kinds[{kind.code}].{what}")
 
 
-def _check_schema(kind: BookKind) -> tuple[dict[str, EntryField], dict[str, str]]:
+def _check_schema(kind: BookKind) -> tuple[dict[str, EntryField], dict[str, tuple[str, ...]]]:
     """Validate a book kind's columns and fields; the key and alias indexes."""
     if bool(kind.columns) != bool(kind.fields):
         raise _schema_error(kind, "fields", "phải khai báo cả các cột in (columns) lẫn các "
@@ -262,7 +271,7 @@ def _check_schema(kind: BookKind) -> tuple[dict[str, EntryField], dict[str, str]
                                 f'column "{column.id}" needs a heading and a positive width')
         columns[column.id] = column
     by_key: dict[str, EntryField] = {}
-    aliases: dict[str, str] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
     for f in kind.fields:
         where = f"fields[{f.key}]"
         if not CODE_RE.match(f.key) or f.key in by_key or f.key in aliases \
@@ -297,10 +306,11 @@ def _check_schema(kind: BookKind) -> tuple[dict[str, EntryField], dict[str, str]
                                 "only one field may be one_per_line")
         by_key[f.key] = f
         for alias in f.aliases:
-            if not CODE_RE.match(alias) or alias in aliases or alias in by_key:
+            if not CODE_RE.match(alias) or alias in by_key or alias in f.aliases[
+                    :f.aliases.index(alias)]:
                 raise _schema_error(kind, f"{where}.aliases", f'khóa cũ "{alias}" không hợp lệ '
                                     "hoặc bị trùng", f'alias "{alias}" is invalid or duplicated')
-            aliases[alias] = f.key
+            aliases[alias] = (*aliases.get(alias, ()), f.key)
     clash = sorted(set(aliases) & set(by_key))
     if clash:
         raise _schema_error(kind, "fields", f'khóa cũ "{clash[0]}" trùng với một trường',
