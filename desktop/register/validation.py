@@ -567,14 +567,10 @@ _TIME_RE = re.compile(r"^(\d{1,2})[:hg](\d{2})$")
 
 
 def validate_entry(kind: BookKind, data: Mapping[str, object]) -> dict[str, str]:
-    """An entry's data checked against its book kind's schema in the catalogue.
-
-    Legacy keys are read as today's (``BookKind.canonical``); a key the schema does not define
-    is refused (its value would never be printed), a required field must be filled, and each
-    value must have its field's type: dates DD/MM/YYYY, a date and time "DD/MM/YYYY HH:MM",
-    years, whole numbers, amounts in đồng, 12-digit identification numbers, "Nam" or "Nữ".
-    Returns the cleaned values (NFC, stripped, normalised), empty ones left out.
-    """
+    """An entry's data checked against its book kind's schema: legacy keys read as today's, a
+    key the schema lacks refused (it would never be printed), required fields filled, each
+    value in its type's one form (DD/MM/YYYY, HH:MM, 12 digits, "Nam"/"Nữ"...). Returns the
+    cleaned values (NFC, stripped, normalised), empty ones left out."""
     canonical = kind.canonical(data)
     unknown = kind.unknown_keys(canonical)
     if unknown:
@@ -630,19 +626,13 @@ def _typed(f: EntryField, text: str) -> str:
     """The value of a typed field in its one written form, or a ValidationError."""
     if f.type == "date":
         return _entry_date(f, text)
-    if f.type == "datetime":
+    if f.type == "datetime":  # "DD/MM/YYYY HH:MM", the time optional, either order
         parts = text.replace(",", " ").replace("lúc", " ").replace("ngày", " ").split()
-        days = [p for p in parts if "/" in p]
-        times = [p for p in parts if "/" not in p]
+        days, times = [p for p in parts if "/" in p], [p for p in parts if "/" not in p]
         if len(days) != 1 or len(times) > 1:
-            raise _bad(f, text, "ngày, giờ (NN/TT/NNNN GG:PP)", "a date and time (DD/MM/YYYY HH:MM)")
+            raise _bad(f, text, "ngày, giờ (NN/TT/NNNN GG:PP)", "a date and time")
         day = _entry_date(f, days[0])
-        if not times:
-            return day
-        match = _TIME_RE.match(times[0])
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise _bad(f, text, "ngày, giờ (NN/TT/NNNN GG:PP)", "a date and time (DD/MM/YYYY HH:MM)")
-        return f"{day} {int(match[1]):02d}:{match[2]}"
+        return f"{day} {_entry_time(f, times[0])}" if times else day
     if f.type == "time":
         return _entry_time(f, text)
     if f.type == "year":

@@ -328,8 +328,11 @@ def parse_book_kind(r: Reader) -> BookKind:
     r.allow("code", "name", "group", "symbol", "restart_yearly", "per_field", "check", "note",
             "columns", "fields")
     code = r.code("code")
+    name = r.text("name")
+    book_vi, book_en = f'Loại sổ "{code}" ({name}),', f"Book kind {code},"
     columns: list[BookColumn] = []
-    for c in r.records("columns", "Cột", "Column", required=False, code_key="id"):
+    for c in r.records("columns", f"{book_vi} cột", f"{book_en} column", required=False,
+                       code_key="id"):
         c.allow("id", "heading", "width", "kind")
         width = c.data.get("width")
         if isinstance(width, bool) or not isinstance(width, (int, float)) or width <= 0:
@@ -339,7 +342,8 @@ def parse_book_kind(r: Reader) -> BookKind:
                                   kind=c.choice("kind", COLUMN_KINDS, COLUMN_KIND_LABELS_VI,
                                                 default="text")))
     fields: list[EntryField] = []
-    for f in r.records("fields", "Trường", "Field", required=False, code_key="key"):
+    for f in r.records("fields", f"{book_vi} trường", f"{book_en} field", required=False,
+                       code_key="key"):
         f.allow("key", "label_vi", "label_en", "type", "required", "prefill", "column",
                 "print_label", "aliases", "one_per_line")
         prefill = f.optional_text("prefill")
@@ -360,7 +364,7 @@ def parse_book_kind(r: Reader) -> BookKind:
             one_per_line=f.boolean("one_per_line", default=False)))
     return BookKind(
         code=code,
-        name=r.text("name"),
+        name=name,
         group=r.choice("group", BOOK_GROUPS, GROUP_LABELS_VI),
         symbol=r.optional_text("symbol"),
         restart_yearly=r.boolean("restart_yearly"),
