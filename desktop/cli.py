@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import __version__, paths
+from desktop.register.db import storage_error
 from desktop.register.errors import StorageError
 from sync.errors import KnownError
 
@@ -358,9 +360,18 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except KnownError as exc:
         # Expected: the message says what to do; no traceback. A bug propagates and shows one.
-        log.info("refused (%s): %s", type(exc).__name__, exc.message_en)
-        print(exc.message(args.lang), file=sys.stderr)
-        return exit_code_for(exc)
+        return _refused(exc, args.lang)
+    except sqlite3.DatabaseError as exc:  # raw SQLite, outside the register's session helpers
+        mapped = storage_error(exc)
+        if mapped is None:
+            raise
+        return _refused(mapped, args.lang)
+
+
+def _refused(exc: KnownError, lang: str) -> int:
+    log.info("refused (%s): %s", type(exc).__name__, exc.message_en)
+    print(exc.message(lang), file=sys.stderr)
+    return exit_code_for(exc)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from desktop import __version__, paths
+from desktop.register.db import storage_error
 from desktop.ui.i18n import _, lang
 from desktop.ui.qt import (
     QApplication,
@@ -42,14 +43,26 @@ LOG_NAME = "motcua.log"
 presenter: Callable[[QWidget | None, str, str], None] | None = None
 
 
+def as_known(exc: BaseException) -> KnownError | None:
+    """The expected failure `exc` is, or None for a bug.
+
+    A `KnownError` is one; so is an SQLite storage failure (locked, disk full, ...) raised on
+    a raw connection outside the register's session helpers, mapped the register's way.
+    """
+    if isinstance(exc, KnownError):
+        return exc
+    return storage_error(exc)
+
+
 def is_known(exc: BaseException) -> bool:
-    """An expected failure with a message for the user (any `KnownError`), not a bug."""
-    return isinstance(exc, KnownError)
+    """An expected failure with a message for the user (a `KnownError`), not a bug."""
+    return as_known(exc) is not None
 
 
 def user_message(exc: BaseException) -> str:
-    if isinstance(exc, KnownError):
-        return exc.message(lang())
+    known = as_known(exc)
+    if known is not None:
+        return known.message(lang())
     if isinstance(exc, OSError):
         return _("Lỗi tệp hoặc thiết bị: {detail}").format(detail=exc.strerror or exc)
     return str(exc)
@@ -82,8 +95,9 @@ def _qt_message(mode: QtMsgType, context: Any, message: str | None) -> None:
 
 
 def log_failure(exc: BaseException, details: str) -> None:
-    if isinstance(exc, KnownError):
-        log.info("refused (%s): %s", type(exc).__name__, exc.message_en)
+    known = as_known(exc)
+    if known is not None:
+        log.info("refused (%s): %s", type(known).__name__, known.message_en)
     else:
         log.error("unexpected error:\n%s", details)
 

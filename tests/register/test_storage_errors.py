@@ -213,6 +213,13 @@ def test_a_known_refusal_is_a_message_and_a_bug_keeps_its_traceback(
     assert cli.main(["--lang", "en", "check"]) == cli.EXIT_STORAGE == EXIT_STORAGE
     assert capsys.readouterr().err.strip() == RegisterLocked().message("en")
 
+    def raw_full(_args: object) -> int:  # SQLite's own error, outside the session helpers
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cli, "cmd_check", raw_full)
+    assert cli.main(["check"]) == EXIT_STORAGE
+    assert capsys.readouterr().err.strip() == DiskFull().message("vi")
+
     def bug(_args: object) -> int:
         raise RuntimeError("a bug")
 

@@ -7,6 +7,7 @@ records what the user would see. The `ui_errors` fixture fails the test on any b
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,16 @@ def test_a_full_disk_shows_the_message_and_every_dossier_saved_before_is_kept(
     assert ui_errors == [("message", DiskFull().message("vi"))]
     assert {register.get(code).code for code in saved} == set(saved)
     assert register.check().ok
+
+
+def test_an_sqlite_failure_outside_the_session_helpers_is_mapped_the_same_way(
+        qtbot: Any, qapp: Any, ui_errors: list[tuple[str, str]]) -> None:
+    def raw(ctx: Any) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    ops.run_op(raw, kind="write")
+    ops.run_op(lambda ctx: sqlite3.connect(":memory:").execute("SELECT * FROM nowhere"))
+    wait_ops(qtbot)
+    assert ("message", RegisterLocked().message("vi")) in ui_errors
+    assert sorted(kind for kind, _text in ui_errors) == ["bug", "message"]  # no such table
+    ui_errors.clear()  # the bug report above was expected
