@@ -15,9 +15,14 @@ later steps one by one through the public lifecycle methods. The same seed gives
 procedures, dates and states; only uuids and the real-time HLCs differ between runs. A step the
 register refuses is a bug of this generator and is never caught.
 
+Book entries follow the book kinds' field schemas in the catalogue: each story gives what it
+knows under the schema's keys and every other field gets a value by its type, from a random
+stream of its own (so the dossiers of a seed do not depend on the books' schemas).
+
 Modules: ``tables`` (the office, the period, the stories' weights and texts), ``people``
 (names, numbers, addresses), ``clock`` (office hours), ``dossiers`` (each procedure's data),
-``stories`` (the later steps), ``runner`` (planning and replay; ``fill_demo``).
+``books`` (entries completed from the schemas), ``stories`` (the later steps), ``runner``
+(planning and replay; ``fill_demo``). The generator uses the register's public API only.
 """
 
 from __future__ import annotations

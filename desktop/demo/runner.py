@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from desktop.demo.books import BookFiller
 from desktop.demo.clock import OfficeClock
 from desktop.demo.dossiers import Builders, Case, Skeleton, Step
 from desktop.demo.people import People
@@ -66,7 +67,9 @@ class DemoGenerator:
         catalogue = reg.catalogue(self.end.date())
         self.codes = [p.code for p in catalogue.procedures]
         self.popularity = [POPULARITY.get(c, 1.0) for c in self.codes]
-        self.builders = Builders(self.rng, self.people)
+        # Book entries' extra values come from a stream of their own, like digitisation.
+        self.books = BookFiller(random.Random(f"books-{seed}"))
+        self.builders = Builders(self.rng, self.people, self.books)
         self.stories = Stories(self.rng, self.clock, self.people, self._desk, self.specialists,
                                self.office_name)
         self._seq = 0
@@ -142,7 +145,9 @@ class DemoGenerator:
         proc = catalogue.procedure(sk.procedure)
         on = sk.at.date()
         email_rate = 0.35 if sk.channel == 2 else 0.03
-        applicant, extra = self.builders.build(proc, on, email_rate)
+        # Book entries are only written by lifecycle steps: no schema work for the others.
+        kind = catalogue.book_kind(proc.book_kind) if proc.book_kind and sk.lifecycle else None
+        applicant, extra = self.builders.build(proc, on, email_rate, kind)
         known = {d.code for d in proc.documents}
         docs = set(extra.pop("documents", ())) & known
         docs.update(d.code for d in proc.documents if d.required)
