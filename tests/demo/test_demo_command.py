@@ -137,3 +137,40 @@ def test_requester_and_certifying_officer_are_different_people(made: Path) -> No
         for _, data in books[code]:
             assert data["nguoi_yeu_cau"] != data["nguoi_ky_chung_thuc"]
             assert str(data["nguoi_ky_chung_thuc"]).endswith(("Chủ tịch", "Phó Chủ tịch"))
+
+
+def test_the_printed_books_show_every_field_of_their_schema(made: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Each field is printed, under its label, in some entry of the book's printed volumes."""
+    from desktop.printing import print_book
+
+    monkeypatch.setenv("MOTCUA_HOME", str(made))
+    with Register.open(made / "register.sqlite3") as reg:
+        latest = reg.catalogues().latest()
+        for kind in latest.book_kinds:
+            if kind.group == "tracking" or not reg.volumes(kind.code):
+                continue
+            text = ""
+            values: dict[str, set[str]] = {}
+            for v in reg.volumes(kind.code):
+                pdf = print_book(reg, kind.code, v.year, v.volume_no,
+                                 tmp_path / f"{kind.code}-{v.year}-{v.volume_no}.pdf")
+                text += subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True,
+                                       capture_output=True, text=True).stdout
+                for e in reg.entries(v.uid):
+                    for key, value in e.data.items():
+                        values.setdefault(key, set()).add(str(value))
+            flat = " ".join(text.split())
+            unseen = [f.key for f in kind.fields
+                      if not any(_printed(kind, f.key, x) in flat for x in values.get(f.key, ()))]
+            assert unseen == [], kind.code
+
+
+def _printed(kind: BookKind, key: str, value: str) -> str:
+    """How a value reads in the printed book: "label: value", amounts with dotted thousands."""
+    f = kind.field(key)
+    if kind.column(f.column).kind == "money":
+        return f"{int(value):,}".replace(",", ".")
+    shown = " ".join(value.split())
+    return f"{f.printed_label}: {shown}" if f.printed_label else shown
