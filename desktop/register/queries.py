@@ -21,6 +21,16 @@ SORTS = {
 _OPEN = list(OPEN_STATUS_CODES)
 _WAITING = int(Status.SUPPLEMENT)
 
+# The columns of a list or search row (views.DossierRow.from_values), all of the dossiers
+# table itself: the state and the two lateness facts beside the due date cost the list no
+# join and no JSON.
+ROW_COLUMNS = (Dossier.uid, Dossier.code, Dossier.applicant_name, Dossier.applicant_id_number,
+               Dossier.applicant_phone, Dossier.procedure_code, Dossier.status,
+               Dossier.received_at, Dossier.due_at, Dossier.supplement_since,
+               Dossier.late_forced)
+ROW_SELECT = select(*ROW_COLUMNS)
+ROW_SQL = ", ".join(f"d.{c.key}" for c in ROW_COLUMNS)  # the same, in raw SQL over `dossiers d`
+
 
 @dataclass(frozen=True)
 class DossierFilter:

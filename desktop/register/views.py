@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from desktop.register.errors import ValidationWarning
 from desktop.register.events import EventRecord, parse_utc
-from desktop.register.lifecycle import is_late, status_label
+from desktop.register.lifecycle import is_late
+from sync.lifecycle import OPEN_STATES, Status, is_due_soon, status_label, utc_text
+from sync.lifecycle import is_late as _late_rule
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class DossierView:
 
 @dataclass(frozen=True)
 class DossierRow:
-    """One line of a list or search result."""
+    """One line of a list or search result (with what the lateness rule needs of it)."""
 
     uid: str
     code: str | None
@@ -143,6 +145,31 @@ class DossierRow:
     status: int
     received_at: datetime | None
     due_at: datetime | None
+    supplement_since: datetime | None = None  # while waiting for a supplement
+    late_forced: bool = False  # a second supplement request made it late
+
+    @classmethod
+    def from_values(cls, r: Sequence[Any]) -> DossierRow:
+        """A row of queries.ROW_COLUMNS (instants as the register's UTC text)."""
+        uid, code, name, id_number, phone, procedure_code, status, received, due, since, \
+            forced = r
+        return cls(uid, code, name, id_number, phone, procedure_code, status, _dt(received),
+                   _dt(due), _dt(since), bool(forced))
+
+    def due_state(self, now: datetime) -> str:
+        """"overdue", "due_soon" or "" at `now`, by sync.lifecycle's one rule (the same the
+        home screen's counts apply in SQL, queries.overdue_clause / due_soon_clause)."""
+        if self.status not in OPEN_STATES:
+            return ""
+        due = utc_text(self.due_at) if self.due_at is not None else None
+        paused = (utc_text(self.supplement_since) if self.status == Status.SUPPLEMENT
+                  and self.supplement_since is not None else None)
+        if _late_rule(due=due, end=None, now=utc_text(now), paused_since=paused,
+                      forced=self.late_forced):
+            return "overdue"
+        if is_due_soon(due, now, paused_since=paused):
+            return "due_soon"
+        return ""
 
 
 @dataclass(frozen=True)

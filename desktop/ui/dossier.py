@@ -17,7 +17,6 @@ from desktop.register.actions import (
     printable_forms,
 )
 from desktop.register.catalogue import Procedure
-from desktop.register.lifecycle import RATINGS, Kind, Status, status_label
 from desktop.register.views import ApplicantInput, DossierView, EventView, sync_summary
 from desktop.register.writer import Changes
 from desktop.ui.context import AppContext
@@ -53,6 +52,21 @@ from desktop.ui.widgets import (
     show_banner,
 )
 from sync.errors import KnownError
+from sync.lifecycle import (
+    FORCING_SUPPLEMENT,
+    RATINGS,
+    RESULT_STATES,
+    TERMINAL_STATES,
+    Kind,
+    Status,
+    status_label,
+)
+
+# The status line's colour: green only once there is a result, amber while the applicant
+# must act (supplement, payment), neutral while the office works, grey when it ended without
+# a result, red when late.
+WAITING_STATES = frozenset({Status.SUPPLEMENT, Status.FINANCIAL})
+WAITING_FG, WORKING_FG = "#8a5a00", "#1a4a85"
 
 EVENT_LABELS = {
     Kind.REGISTERED: N_("Nộp hồ sơ trực tuyến"),
@@ -128,6 +142,17 @@ def _parse(text: Any) -> Any:
     from desktop.register.events import parse_utc
 
     return parse_utc(text) if text else None
+
+
+def status_colour(view: DossierView) -> str:
+    """The status line's colour (WAITING_STATES above): red when late, green for a result."""
+    if view.status in TERMINAL_STATES - RESULT_STATES:
+        return str(MUTED_FG.name())
+    if view.late:
+        return str(OVERDUE_FG.name())
+    if view.status in RESULT_STATES:
+        return str(OK_FG.name())
+    return WAITING_FG if view.status in WAITING_STATES else WORKING_FG
 
 
 class DossierWindow(QDialog):
@@ -278,13 +303,10 @@ class DossierWindow(QDialog):
             c=view.conflict) if view.conflict else "")
 
     def _render_status(self, view: DossierView) -> None:
-        colour = OVERDUE_FG if view.late else OK_FG
-        if view.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED):
-            colour = MUTED_FG
         late = _(" · trễ hạn") if view.late else ""
         self.status_label.setText(status_label(view.status, lang()) + late)
         self.status_label.setStyleSheet(
-            f"font-size: 13pt; font-weight: bold; color: {colour.name()};")
+            f"font-size: 13pt; font-weight: bold; color: {status_colour(view)};")
         sync = sync_summary(view, self.events)
         sync_text = {"synced": _("đã đồng bộ"),
                      "pending": _("chưa đồng bộ ({n} thay đổi)").format(n=sync.pending),
@@ -484,7 +506,7 @@ class DossierWindow(QDialog):
                       Field("reason", _("Lý do"), "multiline"),
                       Field("contact", _("Liên hệ (cán bộ, điện thoại)"),
                             default=self.ctx.user.full_name)]
-            if view.supplement_count >= 1:
+            if view.supplement_count + 1 >= FORCING_SUPPLEMENT:  # this request makes it late
                 fields.append(Field("second_request_reason",
                                     _("Lý do yêu cầu bổ sung lần thứ hai"), "multiline",
                                     required=True))

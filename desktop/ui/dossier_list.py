@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES, Status, status_label
 from desktop.register.queries import DossierFilter, home_filter
 from desktop.register.textnorm import nfc
 from desktop.register.views import DossierRow
@@ -43,14 +42,13 @@ from desktop.ui.widgets import (
     fmt_date,
     fmt_dt,
 )
-from sync.lifecycle import OPEN_STATUS_CODES
+from sync.lifecycle import LOCAL_TZ, OPEN_STATUS_CODES, Status, status_label
 
 CODE_RE = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*-\d{6}-\d{4,}$", re.IGNORECASE)
 COLUMNS = (N_("Mã hồ sơ"), N_("Người nộp"), N_("Số định danh"), N_("Thủ tục"),
            N_("Trạng thái"), N_("Ngày nhận"), N_("Hẹn trả"))
 SORTS = (("newest", N_("Mới nhận trước")), ("oldest", N_("Cũ trước")),
          ("due", N_("Hạn trả sớm trước")), ("name", N_("Tên người nộp")))
-_OPEN = {int(s) for s in OPEN_STATES}
 
 
 def looks_like_code(text: str) -> bool:
@@ -81,6 +79,7 @@ class DossierTableModel(QAbstractTableModel):
         self._fixed = False  # search results: a fixed list, nothing more to fetch
         self.now = register.clock()
         self.total: int | None = None
+        self._states: dict[int, str] = {}  # row -> due state at self.now, judged once
 
     # --- queries -----------------------------------------------------------------------------
 
@@ -89,7 +88,7 @@ class DossierTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.filter, self.sort = [], flt, sort
         self._more, self._loading, self._fixed, self.total = True, False, False, None
-        self.now = self.register.clock()
+        self.now, self._states = self.register.clock(), {}
         self.endResetModel()
         self.fetchMore(QModelIndex())
         if count:
@@ -102,7 +101,7 @@ class DossierTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self._more, self._loading, self._fixed = list(rows), False, False, True
         self.total = len(rows)
-        self.now = self.register.clock()
+        self.now, self._states = self.register.clock(), {}
         self.endResetModel()
         self.total_known.emit(len(rows))
         self.page_arrived.emit(len(rows))
@@ -166,14 +165,13 @@ class DossierTableModel(QAbstractTableModel):
             return _(COLUMNS[section])
         return None
 
-    def due_state(self, row: DossierRow) -> str:
-        if row.status not in _OPEN or row.due_at is None:
-            return ""
-        if row.due_at < self.now:
-            return "overdue"
-        if row.due_at.astimezone(LOCAL_TZ).date() == self.now.astimezone(LOCAL_TZ).date():
-            return "today"
-        return ""
+    def due_state(self, index: int) -> str:
+        """"overdue", "due_soon" or "" for a row (DossierRow.due_state: sync.lifecycle's
+        rule, the home screen's), judged at the time the rows were asked for."""
+        state = self._states.get(index)
+        if state is None:
+            state = self._states[index] = self.rows[index].due_state(self.now)
+        return state
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
@@ -196,19 +194,19 @@ class DossierTableModel(QAbstractTableModel):
             if col == 6:
                 return fmt_dt(row.due_at)
         elif role == Qt.ItemDataRole.BackgroundRole:
-            state = self.due_state(row)
+            state = self.due_state(index.row())
             if state == "overdue":
                 return OVERDUE_BG
-            if state == "today":
+            if state == "due_soon":
                 return DUE_TODAY_BG
         elif role == Qt.ItemDataRole.ForegroundRole:
-            if col == 6 and self.due_state(row) == "overdue":
+            if col == 6 and self.due_state(index.row()) == "overdue":
                 return OVERDUE_FG
         elif role == Qt.ItemDataRole.ToolTipRole:
-            state = self.due_state(row)
+            state = self.due_state(index.row())
             if state == "overdue":
                 return _("Quá hạn trả kết quả")
-            if state == "today":
+            if state == "due_soon":
                 return _("Đến hạn trả kết quả hôm nay")
         elif role == Qt.ItemDataRole.UserRole:
             return row.uid

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from desktop.register.events import parse_utc
-from desktop.register.lifecycle import OPEN_STATES
 from desktop.register.models import Dossier
-from desktop.register.queries import DossierFilter, HomeCounts, count_rows, home_counts, list_rows
+from desktop.register.queries import (
+    ROW_SELECT,
+    ROW_SQL,
+    DossierFilter,
+    HomeCounts,
+    count_rows,
+    home_counts,
+    list_rows,
+)
 from desktop.register.services.base import Service
 from desktop.register.textnorm import fold
 from desktop.register.views import DossierRow
 from desktop.register.writer import dbapi as _dbapi
+from sync.lifecycle import OPEN_STATES
 
 
 class SearchService(Service):
@@ -82,10 +88,7 @@ class SearchService(Service):
         return dict(json.loads(details).get("applicant", {}))
 
 
-_ROW_SELECT = select(Dossier.uid, Dossier.code, Dossier.applicant_name,
-                     Dossier.applicant_id_number, Dossier.applicant_phone,
-                     Dossier.procedure_code, Dossier.status, Dossier.received_at,
-                     Dossier.due_at)
+_ROW_SELECT = ROW_SELECT
 
 
 MAX_EXPANSION = 24
@@ -102,8 +105,7 @@ _TERMS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS temp.dossier_search_terms "
 _TERMS = ("SELECT term FROM temp.dossier_search_terms WHERE term >= ? AND term < ? "
           f"LIMIT {MAX_EXPANSION + 1}")
 # IN rather than a join: SQLite then walks the ids in order, without sorting the rows again.
-_SEARCH = ("SELECT d.uid, d.code, d.applicant_name, d.applicant_id_number, d.applicant_phone, "
-           "d.procedure_code, d.status, d.received_at, d.due_at FROM dossiers d WHERE d.id IN ("
+_SEARCH = (f"SELECT {ROW_SQL} FROM dossiers d WHERE d.id IN ("
            "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC "
            "LIMIT ?) ORDER BY d.id DESC")
 
@@ -154,10 +156,6 @@ def _words_starting_with(dbapi: sqlite3.Connection, prefix: str) -> list[str]:
         lo = words[-1] + "\x01"
 
 
-def _row(r: Sequence[Any]) -> DossierRow:
-    uid, code, name, id_number, phone, procedure_code, status, received_at, due_at = r
-    return DossierRow(uid, code, name, id_number, phone, procedure_code, status,
-                      parse_utc(received_at) if received_at else None,
-                      parse_utc(due_at) if due_at else None)
+_row = DossierRow.from_values
 
 
