@@ -20,10 +20,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop.register.events import new_uid, utc_iso
-from desktop.register.lifecycle import LOCAL_TZ, Kind, Status, apply
+from desktop.register.lifecycle import apply
 from desktop.register.projection import load_dossier, save_dossier
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput
+from sync.lifecycle import LOCAL_TZ, Kind, Status
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Lương"]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân", "Ngọc", "Đình"]

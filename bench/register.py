@@ -197,8 +197,8 @@ def file_bytes(path: Path) -> int:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
     os.environ.setdefault("MOTCUA_HOME", str(workdir / "home"))
-    from desktop.register.lifecycle import LOCAL_TZ
     from desktop.register.service import Register
+    from sync.lifecycle import LOCAL_TZ
 
     path = Path(args.path) if args.path else workdir / "register.sqlite3"
     if path.exists():

@@ -161,10 +161,10 @@ class AppController(QObject):
         if result != QDialog.DialogCode.Accepted or dialog.user is None:
             self.window.close()
             return
-        from desktop.register.lifecycle import LOCAL_TZ  # noqa: F401 - warms zoneinfo
         from desktop.ui.changes import ChangeBus
         from desktop.ui.context import AppContext
         from desktop.ui.printing import PrintService
+        from sync.lifecycle import LOCAL_TZ  # noqa: F401 - warms zoneinfo
 
         printer = PrintService(self.register, self.settings)
         # One change bus per session: every write, local or pulled, reaches its windows.

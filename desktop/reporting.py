@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from desktop.printing import _write, office_header
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.reports import Cancelled, Progress, compute, report_meta
 from desktop.register.service import Register
 from forms.reports import ReportDocument, render_report, sections
 from reports import Report, ReportParams, report_json
 from reports.tables import TITLES, period_text, tabulate
 from reports.xlsx import write_xlsx
+from sync.lifecycle import LOCAL_TZ
 
 FORMATS = ("json", "xlsx", "pdf")
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput
+from sync.lifecycle import LOCAL_TZ
 
 AGENCY = "000.00.01.H29"
 OFFICE_NAME = "Bộ phận một cửa phường Hoàn Kiếm"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from desktop import paths
 from desktop.register import db
 from desktop.register.errors import IntegrityProblem, RegisterVersionError
-from desktop.register.lifecycle import LOCAL_TZ
+from sync.lifecycle import LOCAL_TZ
 
 if TYPE_CHECKING:
     from desktop.register.service import Register

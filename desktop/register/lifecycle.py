@@ -1,8 +1,9 @@
 """The register's fold of a dossier: the pure check() and apply() over the lifecycle table.
 
 The table itself (statuses, event kinds, allowed transitions, due-date and lateness rules)
-is `sync.lifecycle`, shared with the reports and the province server; the names re-exported
-here keep the register's importers short.
+is `sync.lifecycle`, shared with the reports and the province server: import its names from
+there. Only LOCAL_TZ and Kind are still re-exported here, for modules not yet moved over
+(desktop/printing.py, desktop/ui/logbooks.py, desktop/demo/*, tests/demo/test_demo_command.py).
 """
 
 from __future__ import annotations
@@ -12,39 +13,25 @@ from typing import Any
 
 from desktop.register.events import EventRecord, parse_utc, utc_iso
 from sync.lifecycle import (
-    ALLOWED_FROM,
     FORCING_SUPPLEMENT,
     LOCAL_TZ,
-    OPEN_STATES,
     OPENING_KINDS,
-    RATINGS,
-    RETURN_METHODS,
-    STATUS_LABELS,
-    TERMINAL_STATES,
     Kind,
     Status,
     TransitionError,
     due_after,
     refusal,
-    status_label,
 )
 from sync.lifecycle import is_late as _late_rule
 
 __all__ = [
-    "ALLOWED_FROM",
-    "LOCAL_TZ",
-    "OPEN_STATES",
-    "RATINGS",
-    "RETURN_METHODS",
-    "STATUS_LABELS",
-    "TERMINAL_STATES",
+    "LOCAL_TZ",  # re-exported for the modules named above; new code: sync.lifecycle
     "Kind",
-    "Status",
     "apply",
     "check",
     "is_late",
     "local",
-    "status_label",
+    "refusal_for",
 ]
 
 

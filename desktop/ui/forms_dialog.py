@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.textnorm import nfc
 from desktop.ui.i18n import _
 from desktop.ui.qt import (
@@ -36,6 +35,7 @@ from desktop.ui.widgets import (
     install_enter_navigation,
     show_banner,
 )
+from sync.lifecycle import LOCAL_TZ
 
 
 @dataclass

@@ -560,7 +560,7 @@ class PublicBoard(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         pages = max(1, -(-len(self.rows) // BOARD_ROWS_PER_PAGE))
-        from desktop.register.lifecycle import LOCAL_TZ
+        from sync.lifecycle import LOCAL_TZ
 
         now = self.ctx.now().astimezone(LOCAL_TZ)
         self.footer.setText(_("{n} hồ sơ quá hạn · trang {p}/{t} · cập nhật lúc {time}").format(

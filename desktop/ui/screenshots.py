@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
 class Shooter:
     def __init__(self, out: Path, home: Path, args: Any):
-        from desktop.register.lifecycle import LOCAL_TZ
+        from sync.lifecycle import LOCAL_TZ
 
         self.out = out
         self.home = home
@@ -163,8 +163,8 @@ class Shooter:
         """This morning's visitors, so that "today" on the home screen is not empty."""
         from datetime import timedelta
 
-        from desktop.register.lifecycle import LOCAL_TZ
         from desktop.register.views import ApplicantInput, DossierInput
+        from sync.lifecycle import LOCAL_TZ
 
         people = (("Nguyễn Thị Mai", "001189034567", "12/04/1989", "Nữ"),
                   ("Trần Văn Hùng", "001082045678", "03/09/1982", "Nam"),
@@ -197,7 +197,6 @@ class Shooter:
         return AppContext(reg, user, settings, printer, Bus(), reg.catalogue())
 
     def main_screens(self, reg: Any, settings: Any) -> None:
-        from desktop.register.lifecycle import Status
         from desktop.register.queries import DossierFilter
         from desktop.ui.dossier import DossierWindow
         from desktop.ui.logbooks import LogbooksPage
@@ -205,6 +204,7 @@ class Shooter:
         from desktop.ui.printing import PdfPreviewDialog, make_form_pdf
         from desktop.ui.receive import ReceiveDialog
         from desktop.ui.settings_dialog import SettingsDialog
+        from sync.lifecycle import Status
 
         ctx = self.context(reg, settings, "admin")
         window = MainWindow(settings)

@@ -12,7 +12,6 @@ from collections import deque
 from datetime import datetime
 from typing import Any
 
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.ui.i18n import _, pair
 from desktop.ui.qt import (
     QDialog,
@@ -25,6 +24,7 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
 )
+from sync.lifecycle import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 FIRST_RUN_MS = 3_000

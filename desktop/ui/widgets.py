@@ -48,7 +48,7 @@ def __getattr__(name: str) -> QColor:
 def fmt_dt(value: datetime | None) -> str:
     # Imported here, not with this module: the login shown at start-up needs none of the
     # register's lifecycle (nor the event hashing it imports).
-    from desktop.register.lifecycle import LOCAL_TZ
+    from sync.lifecycle import LOCAL_TZ
 
     if value is None:
         return ""
@@ -56,7 +56,7 @@ def fmt_dt(value: datetime | None) -> str:
 
 
 def fmt_date(value: datetime | None) -> str:
-    from desktop.register.lifecycle import LOCAL_TZ
+    from sync.lifecycle import LOCAL_TZ
 
     if value is None:
         return ""

@@ -13,9 +13,9 @@ import pytest
 
 from desktop.demo import DEMO_END, fill_demo
 from desktop.register.events import parse_utc
-from desktop.register.lifecycle import LOCAL_TZ, OPEN_STATES
 from desktop.register.service import Register
 from desktop.register.textnorm import fold
+from sync.lifecycle import LOCAL_TZ, OPEN_STATES
 
 N = 300
 TET = (date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17))

@@ -13,9 +13,9 @@ import pytest
 
 from desktop import paths
 from desktop.register.errors import ValidationError
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput
+from sync.lifecycle import LOCAL_TZ
 
 
 def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:

@@ -9,10 +9,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from desktop.register.lifecycle import Status, status_label
 from desktop.register.service import Register
 from desktop.register.writer import Changes
 from sync.credentials import CredentialStore
+from sync.lifecycle import Status, status_label
 from tests.conftest import AGENCY, FixedClock, valid_input, wait_ops
 from tests.support.server_fixtures import ServerProcess, server  # noqa: F401 (fixture)
 from tests.sync.test_sync_client_server import FAST, enroll_register, sync

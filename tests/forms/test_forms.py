@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from desktop import printing
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput, DossierView
 from forms.config import CIRCULAR_01_2018, CIRCULAR_03_2025, FormConfig, FormKind
@@ -26,6 +25,7 @@ from forms.fonts import missing_glyphs
 from forms.records import CertificationBook, DeadlineResult, OfficeHeader, Person, Receipt
 from forms.render import render
 from forms.text import date_line, moment_text, money_in_words
+from sync.lifecycle import LOCAL_TZ
 
 OFFICE_NAME = "Bộ phận một cửa phường Hoàn Kiếm"
 VIETNAMESE = ("aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstu"

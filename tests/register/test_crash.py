@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.register.lifecycle import Status
 from desktop.register.service import Register
-
+from sync.lifecycle import Status
 from tests.conftest import FixedClock, cli_env, open_register
 
 WRITER = Path(__file__).resolve().parents[1] / "support" / "crash_writer.py"

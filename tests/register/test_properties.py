@@ -21,11 +21,10 @@ from hypothesis.stateful import (
 )
 
 from desktop.register.errors import RegisterError
-from desktop.register.lifecycle import TERMINAL_STATES, Status
 from desktop.register.service import Register
 from desktop.register.views import ApplicantInput, DossierInput
 from sync.errors import KnownError
-
+from sync.lifecycle import TERMINAL_STATES, Status
 from tests.conftest import AGENCY, FixedClock, local_time, open_register, table_counts, valid_input
 
 CODE_RE = re.compile(rf"^{re.escape(AGENCY)}-\d{{6}}-\d{{4,}}$")

@@ -11,6 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+
+from desktop.register.events import EventRecord
+from desktop.register.lifecycle import apply
+from desktop.register.service import Register
+from desktop.register.syncstore import RegisterSyncStore
+from desktop.register.views import DossierInput
+from sync import protocol
+from sync.lifecycle import Kind, Status
+from sync.server import db as server_db
+from sync.server.errors import AdminError
 from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     ServerProcess,
     module_server,
@@ -18,16 +29,6 @@ from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     push,
     server_command,
 )
-from sqlalchemy import create_engine, text
-
-from desktop.register.events import EventRecord
-from desktop.register.lifecycle import Kind, Status, apply
-from desktop.register.service import Register
-from desktop.register.syncstore import RegisterSyncStore
-from desktop.register.views import DossierInput
-from sync import protocol
-from sync.server import db as server_db
-from sync.server.errors import AdminError
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.register.lifecycle import Status, status_label
 from desktop.register.writer import Changes
+from sync.lifecycle import Status, status_label
 from tests.conftest import wait_ops
 from tests.ui.test_ui_dossier import open_window, step
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from desktop.register.lifecycle import Status
 from desktop.ui.dossier import DossierWindow
 from desktop.ui.forms_dialog import StepDialog
 from desktop.ui.qt import QDialog
+from sync.lifecycle import Status
 from tests.conftest import wait_ops
 
 

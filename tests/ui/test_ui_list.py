@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.register.lifecycle import Status
 from desktop.register.queries import DossierFilter
 from desktop.ui.dossier_list import DossierTableModel, looks_like_code
 from desktop.ui.main_window import MainWindow
 from desktop.ui.qt import QModelIndex, Qt
 from desktop.ui.widgets import DUE_TODAY_BG, OVERDUE_BG
+from sync.lifecycle import Status
 from tests.conftest import wait_ops
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from desktop.register.errors import NotFoundError, TransitionError, ValidationError
 from desktop.register.events import EventRecord, canonical_json, new_uid, parse_utc
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.logbooks import (
     DEFAULT_CAPACITY,
     VolumeKind,
@@ -32,6 +31,7 @@ from desktop.register.services.base import Service
 from desktop.register.validation import validate_text
 from desktop.register.views import EntryView, VolumeView
 from desktop.register.writer import Writer, fold_volume
+from sync.lifecycle import LOCAL_TZ
 
 ENTRIES_PER_PAGE = 10  # civil-status books: entries per printed page, for the closing line
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 from desktop.register.calendar import DueUnit
 from desktop.register.errors import NotFoundError, RegisterError, ValidationError, ValidationWarning
 from desktop.register.events import EventRecord, new_uid, parse_utc, utc_iso
-from desktop.register.lifecycle import LOCAL_TZ, Kind, check
+from desktop.register.lifecycle import check
 from desktop.register.models import Dossier, Event
 from desktop.register.projection import load_dossier
 from desktop.register.services.base import Service
@@ -25,6 +25,7 @@ from desktop.register.validation import (
 )
 from desktop.register.views import ApplicantInput, DossierInput, DossierView, EventView
 from desktop.register.writer import Writer, fold_dossier
+from sync.lifecycle import LOCAL_TZ, Kind
 
 
 class DossierService(Service):

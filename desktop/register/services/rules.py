@@ -21,12 +21,12 @@ from desktop.register.catalogue import (
 )
 from desktop.register.errors import ValidationError
 from desktop.register.events import new_uid, utc_iso
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.models import CalendarOverride, Meta, RuleVersion
 from desktop.register.services.base import Service
 from desktop.register.validation import validate_name, validate_text
 from desktop.register.writer import Changes
 from resources import resource_path
+from sync.lifecycle import LOCAL_TZ
 
 
 @dataclass(frozen=True)
