@@ -14,7 +14,6 @@ from typing import Any
 from desktop.register.catalogue import Procedure
 from desktop.register.errors import RegisterError
 from desktop.register.idcard import parse_id_card_qr
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.textnorm import nfc
 from desktop.register.validation import SEX_FEMALE, SEX_MALE
 from desktop.register.views import ApplicantInput, DossierInput, DossierRow, DossierView
@@ -59,6 +58,7 @@ from desktop.ui.widgets import (
     install_enter_navigation,
     show_banner,
 )
+from sync.lifecycle import LOCAL_TZ
 
 CHANNELS = ((1, "Trực tiếp tại quầy"), (3, "Qua dịch vụ bưu chính công ích"))
 
@@ -687,7 +687,6 @@ class ReceiveDialog(QDialog):
         show_banner(self.done_warnings, "\n".join(w.message(lang()) for w in view.warnings))
         self.stack.setCurrentWidget(self.done_page)
         self.print_button.setFocus()
-        self.ctx.bus.register_changed.emit()
         self.received.emit(view)
         if print_after:
             self.print_receipt()

@@ -13,6 +13,7 @@ from desktop.register.backup import backup_now
 from desktop.register.calendar import CalendarOverride
 from desktop.register.errors import RegisterError
 from desktop.register.views import AccountView
+from desktop.register.writer import Changes
 from desktop.ui import settings as opts
 from desktop.ui import widgets
 from desktop.ui.context import AppContext
@@ -152,6 +153,10 @@ class SettingsDialog(QDialog):
             self._accounts()
         button_row(self, layout, _("Lưu"), self.save, name="saveSettings",
                    cancel_text=_("Đóng"))
+        # What another window, the sync or another PC changes shows here without reopening
+        # (and so does what this dialog saved: it reads back through the bus, like the rest).
+        ctx.bus.changed.connect(self._register_changed)
+        self.finished.connect(self._stop_listening)  # the closed dialog lingers as a child
 
     # --- tabs -------------------------------------------------------------------------------
 
@@ -201,12 +206,15 @@ class SettingsDialog(QDialog):
     def _office(self) -> None:
         page = QWidget()
         form = QFormLayout(page)
+        self.office_labels: dict[str, QLabel] = {}
         try:
             info = self.ctx.register.office()
-            form.addRow(_("Cơ quan"), QLabel(info.office_name))
-            form.addRow(_("Xã, phường"), QLabel(f"{info.commune.name}, {info.province.name}"))
-            form.addRow(_("Mã định danh"), QLabel(info.agency_id))
-            form.addRow(_("Số máy"), QLabel(str(info.device_slot)))
+            for key, label in (("office", _("Cơ quan")), ("commune", _("Xã, phường")),
+                               ("agency", _("Mã định danh")), ("slot", _("Số máy"))):
+                self.office_labels[key] = QLabel()
+                self.office_labels[key].setObjectName(f"office_{key}")
+                form.addRow(label, self.office_labels[key])
+            self._office_info(info)
         except Exception as exc:  # noqa: BLE001 - shown without the office block
             log.warning("office details unavailable: %s", exc)
         self.cutoff = QSpinBox()
@@ -226,7 +234,14 @@ class SettingsDialog(QDialog):
         self.head_name.setEnabled(self.ctx.can("settings"))
         form.addRow(_("Chủ tịch UBND xã (ký Mẫu 04, 05)"), self.head_name)
         form.addRow("", hint(_("Họ tên in dưới chữ ký; để trống nếu ký và ghi tên bằng tay.")))
+        self.office_shown = (office_settings.cutoff_hour, office_settings.head_name)
         self.tabs.addTab(page, _("Cơ quan"))
+
+    def _office_info(self, info: Any) -> None:
+        for key, value in (("office", info.office_name),
+                           ("commune", f"{info.commune.name}, {info.province.name}"),
+                           ("agency", info.agency_id), ("slot", str(info.device_slot))):
+            self.office_labels[key].setText(value)
 
     def _calendar(self) -> None:
         page = QWidget()
@@ -316,6 +331,35 @@ class SettingsDialog(QDialog):
 
     # --- loading and saving --------------------------------------------------------------------
 
+    def _stop_listening(self, _result: int = 0) -> None:
+        try:
+            self.ctx.bus.changed.disconnect(self._register_changed)
+        except TypeError:  # already
+            pass
+
+    def _register_changed(self, changes: Changes) -> None:
+        if changes.accounts and self.accounts_table is not None:
+            self.load_accounts()
+        if changes.calendar and self.calendar_table is not None:
+            self.load_calendar()
+        if changes.settings:
+            reg = self.ctx.register
+            run_op(lambda c: (reg.office() if self.office_labels else None, reg.settings()),
+                   on_success=self._office_rows, parent=self)
+
+    def _office_rows(self, loaded: tuple[Any, Any]) -> None:
+        """New office settings: shown, except in a field the user is editing (changed since
+        it was shown), which keeps what they typed."""
+        info, office_settings = loaded
+        if info is not None:
+            self._office_info(info)
+        hour, head = self.office_shown
+        if self.cutoff.value() == hour:
+            self.cutoff.setValue(office_settings.cutoff_hour)
+        if self.head_name.text() == head:
+            self.head_name.setText(office_settings.head_name)
+        self.office_shown = (office_settings.cutoff_hour, office_settings.head_name)
+
     def load_calendar(self) -> None:
         run_op(lambda c: self.ctx.register.calendar_overrides(), on_success=self._calendar_rows,
                parent=self)
@@ -400,7 +444,6 @@ class SettingsDialog(QDialog):
         def done(_r: Any) -> None:
             self._ok(_("Đã lưu ngày {day}.").format(day=day.strftime("%d/%m/%Y")))
             self.override_reason.clear()
-            self.load_calendar()
 
         run_op(lambda c: self.ctx.register.set_calendar_override(day, kind, reason, source,
                                                                  actor),
@@ -412,7 +455,6 @@ class SettingsDialog(QDialog):
     def _account_write(self, work: Callable[[], Any], done_text: str) -> None:
         def done(_r: Any) -> None:
             self._ok(done_text)
-            self.load_accounts()
 
         run_op(lambda c: work(), on_success=done, on_failure=self._failed, parent=self,
                kind="write")
@@ -428,7 +470,6 @@ class SettingsDialog(QDialog):
             lambda _current, new: reg.reset_password(account.username, new, actor), self)
         if self.ask(dialog):
             self._ok(_("Đã đặt lại mật khẩu cho {user}.").format(user=account.username))
-            self.load_accounts()
 
     def change_role(self) -> None:
         account, reg, actor = self.selected_account(), self.ctx.register, self.ctx.user.username
@@ -478,7 +519,6 @@ class SettingsDialog(QDialog):
             self._ok(_("Đã tạo tài khoản {user}.").format(user=a.username))
             for w in (self.new_username, self.new_full_name, self.new_password):
                 w.clear()
-            self.load_accounts()
 
         actor = self.ctx.user.username
         run_op(lambda c: self.ctx.register.create_account(
