@@ -16,7 +16,6 @@ from typing import Any
 from desktop.register.catalogue import BookKind, Procedure
 from desktop.register.errors import NotFoundError, ValidationError
 from desktop.register.events import parse_utc
-from desktop.register.lifecycle import LOCAL_TZ, Kind
 from desktop.register.queries import DossierFilter
 from desktop.register.service import ENTRIES_PER_PAGE, Register
 from desktop.register.views import DossierView, EntryView, EventView, VolumeView
@@ -43,6 +42,7 @@ from forms.records import (
     TrackingRow,
 )
 from forms.render import render
+from sync.lifecycle import LOCAL_TZ, Kind
 
 Record = FormRecord
 

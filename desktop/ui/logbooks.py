@@ -11,7 +11,6 @@ from typing import Any
 
 from desktop.register.catalogue import BookKind, EntryField, prefill, prefill_sources
 from desktop.register.errors import ValidationError
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.textnorm import nfc
 from desktop.register.validation import validate_entry
 from desktop.register.views import DossierView, EntryView, VolumeView
@@ -56,6 +55,7 @@ from desktop.ui.widgets import (
     install_enter_navigation,
     show_banner,
 )
+from sync.lifecycle import LOCAL_TZ
 
 ENTRY_COLUMNS = (N_("Số"), N_("Ngày ghi"), N_("Nội dung"), N_("Tình trạng"), N_("Người ghi"))
 PAGE = 200
