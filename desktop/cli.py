@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import __version__, paths
-from desktop.register.db import storage_error
-from desktop.register.errors import StorageError
+from desktop.register.errors import StorageError, storage_error
 from sync.errors import KnownError
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ The rules (Decree 118/2025/NĐ-CP, Decision 766/QĐ-TTg, as summarised in regula
   clock stands still at the request (`is_overdue`).
 - **Due soon** (`DUE_SOON_DAYS`): an open dossier not overdue whose due instant falls on the
   current local day or within the next `DUE_SOON_DAYS` local days (0: today only, the home
-  screen's "Đến hạn trả hôm nay").
+  screen's "Đến hạn trả hôm nay"). A dossier waiting for a supplement is never due soon: its
+  clock stands still and its due date moves when the papers come.
 """
 
 from __future__ import annotations
@@ -252,8 +253,9 @@ def due_soon_end(now: datetime) -> str:
 
 def is_due_soon(due: str | None, now: datetime, *, paused_since: str | None = None,
                 forced_since: str | None = None) -> bool:
-    """An open dossier not overdue at `now` whose due instant is within `DUE_SOON_DAYS`."""
-    if due is None:
+    """An open dossier not overdue at `now` whose due instant is within `DUE_SOON_DAYS` (never
+    one waiting for a supplement: its clock stands still)."""
+    if due is None or paused_since is not None:
         return False
     judge = utc_text(now)
     if is_overdue(due, judge, paused_since=paused_since, forced_since=forced_since):

@@ -1,7 +1,7 @@
 """SQLite engine for the register: one connect hook, explicit write transactions, sanity check.
 
 SQLite's own failures (locked, disk full, read-only, damaged file) are turned into the
-register's `StorageError` kinds here, in one place (`storage_error`): the engine's
+register's `StorageError` kinds here, by `errors.storage_error`: the engine's
 `handle_error` event for everything that goes through SQLAlchemy, and the session helpers
 for the statements run on the DBAPI connection underneath. The failed transaction rolls
 back whole, so nothing saved before is lost.
@@ -22,59 +22,15 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session
 
 from desktop.register.errors import (
-    CorruptRegister,
-    DiskFull,
     IntegrityProblem,
-    ReadOnlyRegister,
-    RegisterLocked,
     RegisterVersionError,
-    StorageError,
+    storage_error,
 )
 from desktop.register.peek import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-# SQLite's primary result codes (the low byte of the extended code).
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
-_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
-_BY_CODE: dict[int, type[StorageError]] = {
-    _SQLITE_BUSY: RegisterLocked, _SQLITE_LOCKED: RegisterLocked,
-    _SQLITE_FULL: DiskFull, _SQLITE_READONLY: ReadOnlyRegister,
-    _SQLITE_CORRUPT: CorruptRegister, _SQLITE_NOTADB: CorruptRegister,
-    _SQLITE_IOERR: StorageError, _SQLITE_CANTOPEN: StorageError,
-}
-# The same by SQLite's message, for errors that carry no code.
-_BY_TEXT: tuple[tuple[str, type[StorageError]], ...] = (
-    ("database is locked", RegisterLocked), ("database table is locked", RegisterLocked),
-    ("database or disk is full", DiskFull), ("readonly database", ReadOnlyRegister),
-    ("file is not a database", CorruptRegister), ("disk image is malformed", CorruptRegister),
-    ("disk i/o error", StorageError), ("unable to open database file", StorageError),
-)
-
-
-def storage_error(exc: BaseException) -> StorageError | None:
-    """The register's error for an SQLite failure of the file itself, or None for the rest.
-
-    A constraint violation or an SQL mistake is not a storage problem (it stays a bug).
-    """
-    if isinstance(exc, StorageError):
-        return exc
-    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(
-            exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
-        return None
-    detail = str(exc)
-    code = getattr(exc, "sqlite_errorcode", None)
-    kind = _BY_CODE.get(code & 0xFF) if isinstance(code, int) else None
-    if kind is None:
-        text = detail.lower()
-        kind = next((k for marker, k in _BY_TEXT if marker in text), None)
-    if kind is None:
-        return None
-    log.warning("register storage problem (%s): %s", kind.__name__, detail)
-    return kind(detail)
 
 
 def _on_error(context: ExceptionContext) -> BaseException | None:

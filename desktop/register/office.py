@@ -56,9 +56,8 @@ def _communes() -> dict[int, Commune]:
 
 def communes(province_code: int | None = None) -> list[Commune]:
     """The 3,321 communes, wards and special zones, optionally of one province."""
-    items = _communes().values()
-    if province_code is not None:
-        items = [c for c in items if c.province_code == province_code]
+    items = [c for c in _communes().values()
+             if province_code is None or c.province_code == province_code]
     return sorted(items, key=lambda c: c.code)
 
 

@@ -77,9 +77,11 @@ def overdue_clause(now: datetime) -> ColumnElement[bool]:
 
 
 def due_soon_clause(now: datetime) -> ColumnElement[bool]:
-    """sync.lifecycle.is_due_soon in SQL: open, not overdue, due within DUE_SOON_DAYS."""
+    """sync.lifecycle.is_due_soon in SQL: open, not waiting for a supplement, not overdue, due
+    within DUE_SOON_DAYS."""
     d = Dossier
-    return and_(d.status.in_(_OPEN), d.due_at < due_soon_end(now), ~overdue_clause(now))
+    return and_(d.status.in_([c for c in _OPEN if c != _WAITING]), d.due_at < due_soon_end(now),
+                ~overdue_clause(now))
 
 
 def apply_filter(query: Select[Any], flt: DossierFilter, now: datetime) -> Select[Any]:

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, event, select, text
 from desktop import paths
 from desktop.register import backup as backup_mod
 from desktop.register import db, migrate
-from desktop.register.errors import RegisterError, ValidationError
+from desktop.register.errors import RegisterError, StorageError, ValidationError
 from desktop.register.models import Meta
 from desktop.register.office import OfficeInfo, commune, province, validate_agency_id
 from desktop.register.services.accounts import AccountService
@@ -163,7 +163,7 @@ class Register:
         if auto_backup and existed:
             try:
                 backup_mod.auto_backup(path, paths.backup_dir(), clock())
-            except (OSError, db.StorageError) as exc:  # a full disk must not stop the counter
+            except (OSError, StorageError) as exc:  # a full disk must not stop the counter
                 log.warning("automatic backup failed: %s", exc)
         return reg
 

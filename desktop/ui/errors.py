@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from desktop import __version__, paths
-from desktop.register.db import storage_error
+from desktop.register.errors import storage_error
 from desktop.ui.i18n import _, lang
 from desktop.ui.qt import (
     QApplication,

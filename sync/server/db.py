@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
@@ -42,7 +42,7 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cur.close()
 
 
-def _sqlite_on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_on_begin(conn: Any) -> None:
     # Writers take the write lock up front, so two pushes queue instead of failing on upgrade.
     if conn.get_execution_options().get("write"):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
