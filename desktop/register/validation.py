@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from desktop.register.catalogue import SYSTEM_KEYS, BookKind, EntryField
 from desktop.register.errors import ValidationError, ValidationWarning
@@ -566,11 +566,9 @@ _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME_RE = re.compile(r"^(\d{1,2})[:hg](\d{2})$")
 
 
-def validate_entry(kind: BookKind, data: Mapping[str, object]) -> dict[str, str]:
-    """An entry's data checked against its book kind's schema: legacy keys read as today's, a
-    key the schema lacks refused (it would never be printed), required fields filled, each
-    value in its type's one form (DD/MM/YYYY, HH:MM, 12 digits, "Nam"/"Nữ"...). Returns the
-    cleaned values (NFC, stripped, normalised), empty ones left out."""
+def entry_keys(kind: BookKind, data: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry's data under its book's keys (legacy keys read as today's); a key the schema
+    lacks is refused, since the book would never print it."""
     canonical = kind.canonical(data)
     unknown = kind.unknown_keys(canonical)
     if unknown:
@@ -580,6 +578,15 @@ def validate_entry(kind: BookKind, data: Mapping[str, object]) -> dict[str, str]
             "không được in ra, nên không được ghi.",
             f"The {kind.code} book has no field {listed}: a value the book does not print "
             "cannot be entered.", field=unknown[0])
+    return canonical
+
+
+def validate_entry(kind: BookKind, data: Mapping[str, object]) -> dict[str, str]:
+    """An entry's data checked against its book kind's schema: legacy keys read as today's, a
+    key the schema lacks refused (it would never be printed), required fields filled, each
+    value in its type's one form (DD/MM/YYYY, HH:MM, 12 digits, "Nam"/"Nữ"...). Returns the
+    cleaned values (NFC, stripped, normalised), empty ones left out."""
+    canonical = entry_keys(kind, data)
     out: dict[str, str] = {}
     for key in SYSTEM_KEYS:
         if canonical.get(key) not in (None, ""):

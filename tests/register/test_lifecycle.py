@@ -485,11 +485,11 @@ def test_logbook_numbers_restart_at_one_in_a_new_local_year(register: Register) 
 
 def test_a_voided_number_stays_in_the_book_with_its_reason(
         register: Register, clock: FixedClock) -> None:
-    entries = [register.add_logbook_entry("KH", {"vo": f"V{i}", "chong": f"C{i}"}, "hotich")
+    entries = [register.add_logbook_entry("KH", {"ho_ten_vo": f"V{i}", "ho_ten_chong": f"C{i}"}, "hotich")
                for i in range(3)]
     clock.advance(minutes=30)
     voided = register.void_entry(entries[1].uid, "Ghi nhầm sổ", "hotich")
-    after = register.add_logbook_entry("KH", {"vo": "V3", "chong": "C3"}, "hotich")
+    after = register.add_logbook_entry("KH", {"ho_ten_vo": "V3", "ho_ten_chong": "C3"}, "hotich")
     assert (voided.number, voided.void_reason, voided.voided_at) == (2, "Ghi nhầm sổ", clock())
     assert voided.data == entries[1].data
     assert after.number == 4  # the voided number is never handed out again
@@ -499,7 +499,7 @@ def test_a_voided_number_stays_in_the_book_with_its_reason(
 
 
 def test_voiding_needs_a_reason_and_happens_only_once(register: Register) -> None:
-    e = register.add_logbook_entry("KH", {"vo": "V", "chong": "C"}, "hotich")
+    e = register.add_logbook_entry("KH", {"ho_ten_vo": "V", "ho_ten_chong": "C"}, "hotich")
     with pytest.raises(ValidationError):
         register.void_entry(e.uid, "", "hotich")
     register.void_entry(e.uid, "Ghi nhầm", "hotich")

@@ -28,7 +28,7 @@ from desktop.register.projection import (
     save_volume,
 )
 from desktop.register.services.base import Service
-from desktop.register.validation import validate_text
+from desktop.register.validation import entry_keys, validate_text
 from desktop.register.views import EntryView, VolumeView
 from desktop.register.writer import Writer, fold_volume
 from sync.lifecycle import LOCAL_TZ
@@ -40,6 +40,17 @@ class BookService(Service):
     """The logbooks of this PC's volumes, every entry one event of the one writer."""
 
     # --- logbooks ----------------------------------------------------------------------------
+
+    def _entry_data(self, book_kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
+        """What a caller gives for an entry, read through its book's schema in force `at` (the
+        definition the entry dialog, the printed book and `motcua check` read): legacy keys
+        become today's, and a key the book does not print is refused, never stored unseen.
+        The entry dialog checks the rest (required fields, each type's form) with
+        `validation.validate_entry` before it calls here."""
+        kind = self.catalogue(at.astimezone(LOCAL_TZ).date()).book_kind(book_kind)
+        if not kind.has_schema:
+            return _clean_data(data)
+        return _clean_data(entry_keys(kind, data))
 
     def _append_entry(self, w: Writer, book_kind: str, field_code: str, at: datetime,
                       actor: str, *, dossier_uid: str | None, data: dict[str, Any],
@@ -121,7 +132,8 @@ class BookService(Service):
         with self._write() as w:
             uid = self.reg.dossiers._resolve(w.conn, dossier_ref) if dossier_ref else None
             entry = self._append_entry(w, book_kind, field_code, at or w.now, actor,
-                                       dossier_uid=uid, data=_clean_data(data))
+                                       dossier_uid=uid,
+                                       data=self._entry_data(book_kind, at or w.now, data))
             entry_uid = entry["entry_uid"]
         return self.entry(entry_uid)
 
@@ -136,9 +148,9 @@ class BookService(Service):
         with self._write() as w:
             uid = self.reg.dossiers._resolve(w.conn, dossier_ref) if dossier_ref else None
             for doc in documents:
-                uids.append(self._append_entry(w, book_kind, "", at or w.now, actor,
-                                               dossier_uid=uid,
-                                               data=_clean_data(doc))["entry_uid"])
+                uids.append(self._append_entry(
+                    w, book_kind, "", at or w.now, actor, dossier_uid=uid,
+                    data=self._entry_data(book_kind, at or w.now, doc))["entry_uid"])
         return [self.entry(u) for u in uids]
 
     def void_entry(self, entry_uid: str, reason: str, actor: str) -> EntryView:
@@ -171,7 +183,9 @@ class BookService(Service):
             field_code = volume["field_code"]
             new = self._append_entry(w, old.book_kind, field_code, w.now, actor,
                                      dossier_uid=old.dossier_uid,
-                                     data={**_clean_data(data), "correction_reason": reason},
+                                     data=self._entry_data(
+                                         old.book_kind, w.now,
+                                         {**data, "correction_reason": reason}),
                                      corrects_uid=entry_uid)
         return self.entry(new["entry_uid"])
 
