@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ PROVINCE_CODE, COMMUNE_CODE = 1, 70
 
 def local_time(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     """An instant given in office (Vietnam) local time, as an aware UTC datetime."""
-    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 class FixedClock:

@@ -24,9 +24,6 @@ class ChangeBus(QObject):
 
     changed = Signal(object)  # Changes: after every committed write, local or pulled
     open_dossier = Signal(str)  # ask the main window to open a dossier by uid or code
-    # Older notices some dialogs still send after their own writes; `changed` already says it.
-    dossier_changed = Signal(str)  # uid or code
-    register_changed = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)

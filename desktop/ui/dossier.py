@@ -683,4 +683,3 @@ class DossierWindow(QDialog):
         if self.ask(dialog) and dialog.entry is not None:
             show_banner(self.message, _("Đã ghi vào sổ: {label}").format(
                 label=dialog.entry.label))
-            self.ctx.bus.register_changed.emit()

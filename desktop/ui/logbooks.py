@@ -509,7 +509,6 @@ class LogbooksPage(QWidget):
     def _reload_after(self, message: str) -> None:
         show_banner(self.error, "")
         show_banner(self.message, message)
-        self.ctx.bus.register_changed.emit()
         self.load_volumes()
 
     def add_entry(self) -> None:

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))  # the repository root, when run as a script
 
-from desktop.register import db, migrate  # noqa: E402
-from desktop.register.service import Register  # noqa: E402
-from desktop.register.views import ApplicantInput, DossierInput  # noqa: E402
+from desktop.register import db, migrate
+from desktop.register.service import Register
+from desktop.register.views import ApplicantInput, DossierInput
 
 FIXTURE = HERE / "register-0001.sqlite3"
 TABLES_0001 = ("meta", "calendar_overrides", "counters", "rule_versions", "events", "dossiers",

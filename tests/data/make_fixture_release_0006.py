@@ -18,11 +18,12 @@ every field of that release's entry dialog filled, each value naming its book an
 import os
 from pathlib import Path
 
-from desktop.register.service import Register  # type: ignore[attr-defined]
 from desktop.register.ui_support import (  # type: ignore[attr-defined]
     BOOK_FIELDS,
     CERTIFICATION_FIELDS,
 )
+
+from desktop.register.service import Register  # type: ignore[attr-defined]
 
 reg = Register.open(Path(os.environ["MOTCUA_HOME"]) / "register.sqlite3")
 for kind, fields in BOOK_FIELDS.items():

@@ -4,10 +4,10 @@ rules that keep an office with an administrator."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import FixedClock, local_time
 
 from desktop.register.errors import NotFoundError, ValidationError
 from desktop.register.service import Register
+from tests.conftest import FixedClock, local_time
 
 PASSWORD = "matkhau123"
 

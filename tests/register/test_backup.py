@@ -7,7 +7,7 @@ import random
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ import pytest
 from desktop.register import backup, db
 from desktop.register.errors import IntegrityProblem, NotFoundError, RegisterVersionError
 from desktop.register.service import Register
-
 from tests.conftest import (
     FixedClock,
     cli_env,
@@ -27,7 +26,7 @@ from tests.conftest import (
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(motcua_command() + list(args), env=cli_env(home), capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
+                          text=True, encoding="utf-8", timeout=120, check=False)
 
 
 def _digest(path: Path) -> str:
@@ -199,7 +198,7 @@ def test_restore_puts_a_good_backup_in_place_and_keeps_the_previous_register(
 class _SameSecond(datetime):
     @classmethod
     def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
-        return datetime(2026, 11, 20, 8, 0, 0, tzinfo=timezone.utc)
+        return datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC)
 
 
 def test_two_restores_in_the_same_second_keep_both_previous_registers(

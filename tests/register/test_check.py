@@ -7,13 +7,20 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
 from desktop.register.events import GENESIS_HASH, EventRecord
 from desktop.register.service import Register
-
-from tests.conftest import FixedClock, cli_env, fill_busy, motcua_command, open_register, table_counts
+from tests.conftest import (
+    FixedClock,
+    cli_env,
+    fill_busy,
+    motcua_command,
+    open_register,
+    table_counts,
+)
 
 
 @contextmanager
@@ -199,15 +206,15 @@ def test_hash_chains_link_each_device_across_a_shared_register(
             rows = con.execute("SELECT * FROM events ORDER BY hlc, device_id, uid").fetchall()
         assert {r["device_id"] for r in rows} == set(devices)
         order = [r["device_id"] for r in rows]
-        assert any(x != y for x, y in zip(order, order[1:], strict=False))
-        switches = sum(x != y for x, y in zip(order, order[1:], strict=False))
+        assert any(x != y for x, y in pairwise(order))
+        switches = sum(x != y for x, y in pairwise(order))
         assert switches >= 3  # interleaved in time, not one device after the other
         for device in devices:
             chain = sorted((_record(r) for r in rows if r["device_id"] == device),
                            key=lambda e: e.device_seq)
             assert [e.device_seq for e in chain] == list(range(1, len(chain) + 1))
             assert chain[0].prev_hash == GENESIS_HASH
-            for prev, cur in zip(chain, chain[1:], strict=False):
+            for prev, cur in pairwise(chain):
                 assert cur.prev_hash == prev.hash
             assert all(e.compute_hash() == e.hash for e in chain)
         # A hole in the other PC's chain is reported against that PC.
@@ -229,7 +236,7 @@ def test_the_check_command_exits_0_on_a_sound_register(busy_register: Register,
                                                          home: Path) -> None:
     busy_register.close()
     done = subprocess.run(motcua_command() + ["check"], env=cli_env(home),
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("Sổ đăng ký nguyên vẹn.")
     assert "hồ sơ: 24" in done.stdout
@@ -242,14 +249,14 @@ def test_the_check_command_exits_1_with_a_readable_report_on_a_tampered_register
         ev = _event(con, "kind = 'dossier.returned'")
         con.execute("UPDATE events SET actor = 'nguoila' WHERE uid = ?", (ev["uid"],))
     done = subprocess.run(motcua_command() + ["check"], env=cli_env(home),
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "Phát hiện 1 vấn đề:"
     assert lines[1] == f"  - Sự kiện {ev['uid']}: nội dung đã bị sửa sau khi ghi."
     assert "Traceback" not in done.stderr
     english = subprocess.run(motcua_command() + ["--lang", "en", "check"], env=cli_env(home),
-                             capture_output=True, text=True, encoding="utf-8", timeout=120)
+                             capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
     assert english.returncode == 1
     assert english.stdout.splitlines()[:2] == [
         "1 problem(s) found:", f"  - Event {ev['uid']}: content was edited after it was written."]

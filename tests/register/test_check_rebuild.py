@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.register.test_check import _problems, raw
-
 from desktop.register.service import Register
+from tests.register.test_check import _problems, raw
 
 
 def _respelled(text: str) -> str:

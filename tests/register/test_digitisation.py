@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import cli_env, local_time, motcua_command, table_counts, valid_input
 
 from desktop.register import reports as R
 from desktop.register.errors import ValidationError
 from desktop.register.service import Register
-from resources import resource_path
 from reports import IndexRules, ReportParams
+from resources import resource_path
+from tests.conftest import cli_env, local_time, motcua_command, table_counts, valid_input
 
 NOVEMBER = ReportParams(date(2026, 11, 1), date(2026, 11, 30))
 # What every receipt's payload held before the two flags existed (the register adds code and

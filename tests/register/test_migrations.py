@@ -12,7 +12,6 @@ import pytest
 
 from desktop.register import migrate
 from desktop.register.service import Register
-
 from tests.conftest import FixedClock, valid_input
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -7,7 +7,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -195,9 +195,9 @@ ODD_TEXT = st.one_of(
 )
 ODD_MOMENTS = st.one_of(
     st.datetimes(),  # naive
-    st.datetimes(timezones=st.just(timezone.utc)),
+    st.datetimes(timezones=st.just(UTC)),
     st.datetimes(min_value=datetime(2025, 7, 2), max_value=datetime(2026, 11, 16),
-                 timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=7)),
+                 timezones=st.sampled_from([UTC, timezone(timedelta(hours=7)),
                                             timezone(timedelta(hours=-11))])),
     st.sampled_from([datetime.min.replace(tzinfo=timezone(timedelta(hours=14))),
                      datetime.max.replace(tzinfo=timezone(timedelta(hours=-14)))]),

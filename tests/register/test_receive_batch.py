@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from tests.conftest import table_counts, valid_input
 
 from desktop.register.service import Register
+from tests.conftest import table_counts, valid_input
 
 NAMES = ["Phạm Ngọc Ẩn", "Hoàng Văn Thụ", "Vũ Thị Hường", "Bùi Đức Mạnh", "Đinh Thị Lan"]
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from tests.conftest import valid_input
-
 from desktop.register.service import MAX_EXPANSION, Register, fts_query
+from tests.conftest import valid_input
 
 NAMES = ["Nguyễn Văn Dũng", "Đặng Thị Ánh", "Trần Thị Hằng", "Đặng Văn Đạt", "Lê Quỳnh Anh"]
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import valid_input
-
 from desktop.register.service import LONGEST_INDEXED_PREFIX, MAX_EXPANSION, Register, fts_query
+from tests.conftest import valid_input
 
 
 def _receive(register: Register, names: list[str]) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import FixedClock, local_time, table_counts
 
 from desktop.register.errors import TransitionError
 from desktop.register.service import Register
+from tests.conftest import FixedClock, local_time, table_counts
 
 
 def test_a_book_is_not_closed_before_the_last_working_day_of_its_year(

@@ -13,6 +13,8 @@ import uuid
 from pathlib import Path
 
 import requests
+
+from sync import protocol
 from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     DeviceChain,
     ServerProcess,
@@ -20,8 +22,6 @@ from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     pull_all,
     push,
 )
-
-from sync import protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 

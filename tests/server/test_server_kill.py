@@ -18,6 +18,9 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import bindparam, create_engine, text
+
+from sync import protocol
 from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     Device,
     DeviceChain,
@@ -26,9 +29,6 @@ from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     push,
     server,
 )
-from sqlalchemy import bindparam, create_engine, text
-
-from sync import protocol
 
 KILLS = 20
 BATCH = protocol.MAX_PUSH_EVENTS

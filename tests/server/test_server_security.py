@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import create_engine, inspect, text
+
+from sync import protocol
 from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     Device,
     DeviceChain,
@@ -23,9 +26,6 @@ from tests.support.server_fixtures import (  # noqa: F401  (fixtures)
     pull_all,
     push,
 )
-from sqlalchemy import create_engine, inspect, text
-
-from sync import protocol
 
 
 def status_of(server: ServerProcess, device: Device) -> protocol.StatusResponse:

@@ -13,17 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import FixedClock
-from tests.sync.test_sync_client_support import (  # noqa: F401 (fixtures)
-    FakeServer,
-    FakeTransport,
-    add_dossiers,
-    credentials,
-    enrolled_store,
-    keyring_backend,
-    make_register,
-    register_uids,
-)
 
 from desktop.register.syncstore import RegisterSyncStore
 from sync.client import (
@@ -39,6 +28,17 @@ from sync.client import (
     user_agent,
 )
 from sync.credentials import CredentialStore
+from tests.conftest import FixedClock
+from tests.sync.test_sync_client_support import (  # noqa: F401 (fixtures)
+    FakeServer,
+    FakeTransport,
+    add_dossiers,
+    credentials,
+    enrolled_store,
+    keyring_backend,
+    make_register,
+    register_uids,
+)
 
 FAST = RetryPolicy(attempts=4, base_s=0.01, cap_s=0.05)
 

@@ -18,6 +18,11 @@ from typing import Any
 
 import pytest
 import requests
+
+from desktop.register.service import Register
+from desktop.register.syncstore import RegisterSyncStore
+from sync.client import HttpTransport, RetryPolicy, SyncEngine, enroll
+from sync.credentials import CredentialStore
 from tests.conftest import NAMES, FixedClock, motcua_command
 from tests.support.server_fixtures import (  # noqa: F401 (fixtures)
     ServerProcess,
@@ -34,11 +39,6 @@ from tests.sync.test_sync_client_support import (  # noqa: F401 (fixtures)
     register_uids,
     server_uids,
 )
-
-from desktop.register.service import Register
-from desktop.register.syncstore import RegisterSyncStore
-from sync.client import HttpTransport, RetryPolicy, SyncEngine, enroll
-from sync.credentials import CredentialStore
 
 FAST = RetryPolicy(attempts=3, base_s=0.02, cap_s=0.1)
 

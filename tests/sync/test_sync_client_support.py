@@ -13,15 +13,6 @@ from typing import Any
 
 import keyring
 import pytest
-from tests.conftest import (
-    AGENCY,
-    COMMUNE_CODE,
-    NAMES,
-    PROCEDURES,
-    PROVINCE_CODE,
-    FixedClock,
-    valid_input,
-)
 from keyrings.alt.file import PlaintextKeyring
 
 from desktop.register.service import Register
@@ -38,6 +29,15 @@ from sync.protocol import (
     RulesResponse,
     StatusResponse,
     validate_event,
+)
+from tests.conftest import (
+    AGENCY,
+    COMMUNE_CODE,
+    NAMES,
+    PROCEDURES,
+    PROVINCE_CODE,
+    FixedClock,
+    valid_input,
 )
 
 KEYRING_BACKEND = "keyrings.alt.file.PlaintextKeyring"

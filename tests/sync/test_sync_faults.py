@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from desktop.register.service import Register
+from desktop.register.syncstore import RegisterSyncStore
+from sync.client import HttpTransport, RetryPolicy, SyncEngine, SyncResult, enroll
+from sync.credentials import CredentialStore
 from tests.conftest import FixedClock, local_time, motcua_command
+from tests.support.faultproxy import FaultProxy, HttpFault, HttpFaultInjector
 from tests.support.server_fixtures import ServerProcess
 from tests.sync.test_sync_client_support import (
     add_dossiers,
@@ -36,12 +42,6 @@ from tests.sync.test_sync_client_support import (
     register_uids,
     server_uids,
 )
-
-from desktop.register.service import Register
-from desktop.register.syncstore import RegisterSyncStore
-from sync.client import HttpTransport, RetryPolicy, SyncEngine, SyncResult, enroll
-from sync.credentials import CredentialStore
-from tests.support.faultproxy import FaultProxy, HttpFault, HttpFaultInjector
 
 FAST = RetryPolicy(attempts=3, base_s=0.005, cap_s=0.02)
 CUTS_PER_DIRECTION = 50

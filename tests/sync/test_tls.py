@@ -15,11 +15,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from tests.conftest import FixedClock, motcua_command
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from desktop.register.service import Register
+from desktop.register.syncstore import RegisterSyncStore
+from sync.client import HttpTransport, RetryPolicy, SyncEngine, SyncError, enroll
+from sync.credentials import CredentialStore
+from tests.conftest import FixedClock, motcua_command
 from tests.support.server_fixtures import free_port
 from tests.sync.test_sync_client_support import (  # noqa: F401 (fixtures)
     add_dossiers,
@@ -29,11 +34,6 @@ from tests.sync.test_sync_client_support import (  # noqa: F401 (fixtures)
     make_register,
     register_uids,
 )
-
-from desktop.register.service import Register
-from desktop.register.syncstore import RegisterSyncStore
-from sync.client import HttpTransport, RetryPolicy, SyncEngine, SyncError, enroll
-from sync.credentials import CredentialStore
 
 
 def _name(text: str) -> x509.Name:

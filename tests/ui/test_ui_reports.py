@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import FixedClock, local_time, open_register
 
 from desktop.demo import fill_demo
 from desktop.register.service import Register
 from desktop.ui.qt import QDate
-from tests.conftest import wait_ops
+from tests.conftest import FixedClock, local_time, open_register, wait_ops
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from desktop.register.service import Register
+from sync.credentials import CredentialStore
 from tests.conftest import AGENCY, valid_input, wait_ops
 from tests.support.server_fixtures import ServerProcess, free_port, server  # noqa: F401 (fixtures)
 from tests.sync.test_sync_client_server import FAST, enroll_register
 from tests.sync.test_sync_client_support import credentials, keyring_backend  # noqa: F401 (fixtures)
-
-from desktop.register.service import Register
-from sync.credentials import CredentialStore
 
 
 def _window(qtbot: Any, make_ctx: Any, credentials: CredentialStore) -> Any:
