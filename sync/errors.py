@@ -30,3 +30,8 @@ class KnownError(Exception):
     def message(self, lang: str = "vi") -> str:
         """The message in the given UI language ("vi" or "en")."""
         return self.message_en if lang == "en" else self.message_vi
+
+
+class TransitionError(KnownError):
+    """A lifecycle step (or a book step) that the rules (sync.lifecycle) forbid in the current
+    state. Defined here, on the floor, so that importing it costs nothing."""

@@ -23,8 +23,9 @@ The rules (Decree 118/2025/NĐ-CP, Decision 766/QĐ-TTg, as summarised in regula
   clock stands still at the request (`is_overdue`).
 - **Due soon** (`DUE_SOON_DAYS`): an open dossier not overdue whose due instant falls on the
   current local day or within the next `DUE_SOON_DAYS` local days (0: today only, the home
-  screen's "Đến hạn trả hôm nay"). A dossier waiting for a supplement is never due soon: its
-  clock stands still and its due date moves when the papers come.
+  screen's "Đến hạn trả hôm nay"). The window starts at the beginning of the current local
+  day: a dossier waiting for a supplement since before a due date that has passed is not due
+  today (its clock stands still until the papers come).
 """
 
 from __future__ import annotations
@@ -35,13 +36,9 @@ from enum import IntEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.errors import KnownError
+from sync.errors import TransitionError
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-class TransitionError(KnownError):
-    """A lifecycle step (or a book step) that the rules forbid in the current state."""
 
 
 class Status(IntEnum):
@@ -245,6 +242,11 @@ def is_late(*, due: str | None, end: str | None, now: str | None,
     return now is not None and is_overdue(due, now, paused_since=paused_since)
 
 
+def due_soon_start(now: datetime) -> str:
+    """The start of the "due soon" window: the beginning of `now`'s local day."""
+    return utc_text(datetime.combine(now.astimezone(LOCAL_TZ).date(), time(0), LOCAL_TZ))
+
+
 def due_soon_end(now: datetime) -> str:
     """The end (exclusive) of the "due soon" window that starts at `now`."""
     day = now.astimezone(LOCAL_TZ).date() + timedelta(days=DUE_SOON_DAYS + 1)
@@ -253,14 +255,14 @@ def due_soon_end(now: datetime) -> str:
 
 def is_due_soon(due: str | None, now: datetime, *, paused_since: str | None = None,
                 forced_since: str | None = None) -> bool:
-    """An open dossier not overdue at `now` whose due instant is within `DUE_SOON_DAYS` (never
-    one waiting for a supplement: its clock stands still)."""
-    if due is None or paused_since is not None:
+    """An open dossier not overdue at `now` whose due instant falls between the start of the
+    current local day and the end of the `DUE_SOON_DAYS` window."""
+    if due is None:
         return False
     judge = utc_text(now)
     if is_overdue(due, judge, paused_since=paused_since, forced_since=forced_since):
         return False
-    return due < due_soon_end(now)
+    return due_soon_start(now) <= due < due_soon_end(now)
 
 
 # --- labels and the transition check ----------------------------------------------------------

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from sync.errors import KnownError
-from sync.lifecycle import TransitionError  # noqa: F401 - re-exported: one class, with the table
+from sync.errors import (
+    KnownError,
+    TransitionError,  # noqa: F401 - re-exported: one class, on the floor
+)
 
 log = logging.getLogger(__name__)
 

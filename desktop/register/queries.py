@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, selec
 
 from desktop.register.events import utc_iso
 from desktop.register.models import Dossier
-from sync.lifecycle import LOCAL_TZ, OPEN_STATUS_CODES, Status, due_soon_end
+from sync.lifecycle import LOCAL_TZ, OPEN_STATUS_CODES, Status, due_soon_end, due_soon_start
 
 SORTS = {
     "newest": (Dossier.id.desc(),),
@@ -77,11 +77,17 @@ def overdue_clause(now: datetime) -> ColumnElement[bool]:
 
 
 def due_soon_clause(now: datetime) -> ColumnElement[bool]:
-    """sync.lifecycle.is_due_soon in SQL: open, not waiting for a supplement, not overdue, due
-    within DUE_SOON_DAYS."""
+    """sync.lifecycle.is_due_soon in SQL: open, not overdue, due from the start of today to
+    the end of the DUE_SOON_DAYS window. Written per state so that the (status, due_at) index
+    reads that range only: not overdue is "due_at >= now" for a dossier the office holds and
+    "supplement asked by the due instant" for one waiting; neither forced late."""
     d = Dossier
-    return and_(d.status.in_([c for c in _OPEN if c != _WAITING]), d.due_at < due_soon_end(now),
-                ~overdue_clause(now))
+    end = due_soon_end(now)
+    return and_(d.late_forced != 1, or_(
+        and_(d.status.in_([c for c in _OPEN if c != _WAITING]), d.due_at >= utc_iso(now),
+             d.due_at < end),
+        and_(d.status == _WAITING, d.due_at >= due_soon_start(now), d.due_at < end,
+             or_(d.supplement_since.is_(None), d.supplement_since <= d.due_at))))
 
 
 def apply_filter(query: Select[Any], flt: DossierFilter, now: datetime) -> Select[Any]:

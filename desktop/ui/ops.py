@@ -23,7 +23,6 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from desktop.register import writequeue
 from desktop.ui.qt import (
     QObject,
     QProgressDialog,
@@ -179,7 +178,10 @@ def run_op(fn: Callable[[OpContext], Any], *, on_success: Callable[[Any], None] 
     with _lock:
         _live.add(handle)
     if kind == "write":
-        # The register's one write worker, shared with the sync thread's ingest.
+        # The register's one write worker, shared with the sync thread's ingest (imported on
+        # first use: the login shows before any write, and before concurrent.futures loads).
+        from desktop.register import writequeue
+
         writequeue.shared().submit(_execute, handle)
     else:
         _pool(kind).start(_Runnable(handle))
@@ -194,6 +196,8 @@ def busy() -> int:
 
 def wait_all(timeout_ms: int = 10_000) -> bool:
     """Block until the pools are idle (shutdown, tests); delivery still needs the event loop."""
+    from desktop.register import writequeue
+
     ok = writequeue.shared().wait_idle(timeout_ms / 1000)
     for pool in _pools.values():
         ok = pool.waitForDone(timeout_ms) and ok

@@ -1,5 +1,5 @@
-"""The one "due soon" rule: today's open dossiers that are not overdue, never one whose clock
-stands still while the applicant supplements."""
+"""The one "due soon" rule: open dossiers due today that are not overdue; a dossier whose clock
+stands still while the applicant supplements is due today only if its due instant is today."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def test_a_dossier_due_tomorrow_or_already_overdue_is_not_due_soon() -> None:
     assert not is_due_soon(at(27, 17), MONDAY_9)
 
 
-def test_a_dossier_waiting_for_a_supplement_is_never_due_soon() -> None:
+def test_a_dossier_waiting_for_a_supplement_is_due_soon_only_on_its_due_day() -> None:
     # Due on Friday, supplement asked on Thursday: on Monday it is neither late nor due today.
     assert not is_due_soon(at(27, 17), MONDAY_9, paused_since=at(26, 10))
-    # Even when its (standing) due instant is later today.
-    assert not is_due_soon(at(30, 17), MONDAY_9, paused_since=at(30, 8))
+    # Due this afternoon, supplement asked this morning: still due today.
+    assert is_due_soon(at(30, 17), MONDAY_9, paused_since=at(30, 8))
