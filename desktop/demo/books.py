@@ -18,10 +18,10 @@ from typing import Any
 from desktop.demo.people import People, Person
 from desktop.demo.tables import fmt_date
 from desktop.register.catalogue import BookKind, EntryField
+from desktop.register.entry_validation import FLAG_YES  # a set yes/no field; unset is left out
 
 DEMO_NOTE = "Dữ liệu mẫu (motcua demo-data), không có giá trị pháp lý"
 LEGAL_BASIS = "Luật Hộ tịch năm 2014; Nghị định số 123/2015/NĐ-CP"
-FLAG_YES = "Có"  # a set yes/no field; an unset one is left out of the entry
 SIGNER_TITLES = ("Chủ tịch", "Phó Chủ tịch", "Phó Chủ tịch")
 # Key parts that say whose value a field holds: women, men.
 FEMALE_HINTS = ("_me", "_vo")

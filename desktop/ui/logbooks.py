@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from desktop.register.catalogue import BookKind, EntryField, prefill, prefill_sources
+from desktop.register.entry_validation import validate_entry
 from desktop.register.errors import ValidationError
 from desktop.register.textnorm import nfc
-from desktop.register.validation import validate_entry
 from desktop.register.views import DossierView, EntryView, VolumeView
 from desktop.ui import widgets
 from desktop.ui.context import AppContext

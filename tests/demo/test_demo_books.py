@@ -12,8 +12,8 @@ from desktop.demo import DemoGenerator, prepare_register
 from desktop.demo.books import BookFiller
 from desktop.demo.people import People
 from desktop.register.catalogue import FIELD_TYPES, BookColumn, BookKind, EntryField
+from desktop.register.entry_validation import validate_entry
 from desktop.register.service import Register
-from desktop.register.validation import validate_entry
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from desktop.register.catalogue import (
     load_catalogue,
     parse_catalogue,
 )
+from desktop.register.entry_validation import validate_entry
 from desktop.register.errors import ValidationError
 from desktop.register.service import Register
-from desktop.register.validation import validate_entry
 from resources import resource_path
 
 BUNDLED = resource_path("catalogue", "catalogue-2026.1.json")

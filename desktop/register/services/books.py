@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from desktop.register.entry_validation import entry_keys
 from desktop.register.errors import NotFoundError, TransitionError, ValidationError
 from desktop.register.events import EventRecord, canonical_json, new_uid, parse_utc
 from desktop.register.logbooks import (
@@ -28,7 +29,7 @@ from desktop.register.projection import (
     save_volume,
 )
 from desktop.register.services.base import Service
-from desktop.register.validation import entry_keys, validate_text
+from desktop.register.validation import validate_text
 from desktop.register.views import EntryView, VolumeView
 from desktop.register.writer import Writer, fold_volume
 from sync.lifecycle import LOCAL_TZ
@@ -46,7 +47,7 @@ class BookService(Service):
         definition the entry dialog, the printed book and `motcua check` read): legacy keys
         become today's, and a key the book does not print is refused, never stored unseen.
         The entry dialog checks the rest (required fields, each type's form) with
-        `validation.validate_entry` before it calls here."""
+        `entry_validation.validate_entry` before it calls here."""
         kind = self.catalogue(at.astimezone(LOCAL_TZ).date()).book_kind(book_kind)
         if not kind.has_schema:
             return _clean_data(data)
