@@ -15,24 +15,13 @@ from sync.credentials import CredentialStore
 from sync.lifecycle import Status, status_label
 from tests.conftest import AGENCY, FixedClock, valid_input, wait_ops
 from tests.support.server_fixtures import ServerProcess, server  # noqa: F401 (fixture)
-from tests.sync.test_sync_client_server import FAST, enroll_register, sync
+from tests.sync.test_sync_client_server import enroll_register, sync
 from tests.sync.test_sync_client_support import (  # noqa: F401 (fixtures)
     credentials,
     keyring_backend,
     make_register,
 )
-
-
-def _main_window(qtbot: Any, make_ctx: Any, credentials: CredentialStore) -> Any:
-    from desktop.ui.main_window import MainWindow
-
-    ctx = make_ctx("tn.hoa")
-    ctx.extras.update(sync_credentials=credentials, sync_options={"policy": FAST})
-    window = MainWindow(ctx.settings)
-    qtbot.addWidget(window)
-    window.set_context(ctx)
-    wait_ops(qtbot)
-    return window
+from tests.ui.test_ui_sync import _window as sync_window
 
 
 def _sync_b(qtbot: Any, window: Any) -> Any:
@@ -65,7 +54,7 @@ def test_a_status_pulled_from_another_pc_shows_in_the_open_list_and_dossier_wind
         assert code is not None
         assert sync(sa, credentials).ok
 
-        window = _main_window(qtbot, make_ctx, credentials)
+        window = sync_window(qtbot, make_ctx, credentials)
         heard: list[Changes] = []
         window.ctx.bus.changed.connect(heard.append)
         window.go_list()
@@ -114,7 +103,7 @@ def test_the_sync_threads_ingest_runs_on_the_uis_write_worker(
         assert sync(sa, credentials).ok
         writers: list[str] = []
         register.add_listener(lambda _c: writers.append(threading.current_thread().name))
-        window = _main_window(qtbot, make_ctx, credentials)
+        window = sync_window(qtbot, make_ctx, credentials)
         from desktop.ui.ops import run_op
 
         run_op(lambda _c: register.set_head_name("Trần Văn Bình"), kind="write", parent=window)
