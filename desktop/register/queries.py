@@ -69,11 +69,15 @@ def overdue_clause(now: datetime) -> ColumnElement[bool]:
     """sync.lifecycle.is_overdue in SQL: open and past the due instant at `now`, except while
     waiting for a supplement requested before it (the clock stands still), or late from a
     second supplement request on."""
+    # Each term reads a range of the (status, due_at) index: a term "open and forced late"
+    # alone would have SQLite scan the whole table (0.7 s at a million dossiers).
     d = Dossier
+    held, now_text = [c for c in _OPEN if c != _WAITING], utc_iso(now)
     return or_(
-        and_(d.status.in_([c for c in _OPEN if c != _WAITING]), d.due_at < utc_iso(now)),
-        and_(d.status == _WAITING, d.supplement_since > d.due_at),
-        and_(d.status.in_(_OPEN), d.late_forced == 1))
+        and_(d.status.in_(held), d.due_at < now_text),
+        and_(d.status.in_(held), d.due_at >= now_text, d.late_forced == 1),
+        and_(d.status.in_(held), d.due_at.is_(None), d.late_forced == 1),
+        and_(d.status == _WAITING, or_(d.supplement_since > d.due_at, d.late_forced == 1)))
 
 
 def due_soon_clause(now: datetime) -> ColumnElement[bool]:
