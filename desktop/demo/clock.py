@@ -6,8 +6,8 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from desktop.demo.tables import ONLINE_HOURS
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
+from sync.lifecycle import LOCAL_TZ
 
 
 class OfficeClock:

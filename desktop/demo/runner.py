@@ -37,9 +37,9 @@ from desktop.demo.tables import (
     DemoDataError,
     fmt_date,
 )
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
 from desktop.register.views import DossierInput
+from sync.lifecycle import LOCAL_TZ
 
 
 class DemoGenerator:

@@ -27,8 +27,8 @@ from desktop.demo.tables import (
 )
 from desktop.register.calendar import DueUnit
 from desktop.register.catalogue import Procedure
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.views import DossierInput
+from sync.lifecycle import LOCAL_TZ
 
 
 class Stories:

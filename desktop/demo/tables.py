@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from desktop.register.errors import RegisterError
-from desktop.register.lifecycle import LOCAL_TZ
+from sync.lifecycle import LOCAL_TZ
 
 # --- the office and the period -------------------------------------------------------------
 

@@ -2,8 +2,7 @@
 
 The table itself (statuses, event kinds, allowed transitions, due-date and lateness rules)
 is `sync.lifecycle`, shared with the reports and the province server: import its names from
-there. Only LOCAL_TZ is still re-exported here, for modules not yet moved over
-(desktop/demo/*, tests/demo/test_demo_command.py).
+there.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from sync.lifecycle import (
 from sync.lifecycle import is_late as _late_rule
 
 __all__ = [
-    "LOCAL_TZ",  # re-exported for the modules named above; new code: sync.lifecycle
     "apply",
     "check",
     "is_late",

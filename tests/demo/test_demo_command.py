@@ -20,8 +20,8 @@ import pytest
 
 from desktop.register.catalogue import BookKind
 from desktop.register.entry_validation import validate_entry
-from desktop.register.lifecycle import LOCAL_TZ
 from desktop.register.service import Register
+from sync.lifecycle import LOCAL_TZ
 from tests.conftest import cli_env, motcua_command
 
 STATUS_COUNTS = {2: 2, 3: 5, 4: 4, 5: 3, 6: 3, 7: 2, 8: 3, 9: 5, 10: 173}
